@@ -1,0 +1,39 @@
+import { hostname } from 'node:os';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './publish/backoff.ts';
+
+export interface AgentConfig {
+  /** The agent's identity: MQTT user name, topic level and `instance` label. */
+  readonly id: string;
+  readonly brokerUrl: string;
+  /** Broker password for this agent, if the broker asks for one. Never logged. */
+  readonly password?: string;
+  readonly intervalMs: number;
+  /** Holds the LMDB queue; must be writable. */
+  readonly dataDir: string;
+  readonly windowSize: number;
+  readonly ackTimeoutMs: number;
+  readonly keepaliveSec: number;
+  readonly backoff: BackoffPolicy;
+  /** Roots of the host's /proc and /sys (changed for containers that mount the host's elsewhere). */
+  readonly procPath: string;
+  readonly sysPath: string;
+}
+
+/** The host name made into a valid agent id: dots and dashes kept, anything else becomes "-". */
+export function defaultAgentId(name = hostname()): string {
+  const id = name.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  return id === '' ? 'agent' : id;
+}
+
+export const DEFAULT_AGENT: AgentConfig = {
+  id: defaultAgentId(),
+  brokerUrl: 'mqtt://127.0.0.1:1883',
+  intervalMs: 15_000,
+  dataDir: './data/agent',
+  windowSize: 8,
+  ackTimeoutMs: 30_000,
+  keepaliveSec: 30,
+  backoff: DEFAULT_BACKOFF,
+  procPath: '/proc',
+  sysPath: '/sys',
+};

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Hono } from 'hono';
+
+interface Asset {
+  readonly body: Uint8Array<ArrayBuffer>;
+  readonly etag: string;
+}
+
+interface StaticRoute {
+  readonly path: string;
+  readonly file: () => URL | string;
+  readonly type: string;
+  readonly cache: string;
+  readonly html?: boolean;
+}
+
+const UI_DIR = new URL('../../dashboards/ui/', import.meta.url);
+
+// Resolved on first use so a broken uplot install only fails its two routes, not aggregator start-up.
+function uplotFile(name: string): string {
+  const pkg = createRequire(import.meta.url).resolve('uplot/package.json');
+  return join(dirname(pkg), 'dist', name);
+}
+
+// Our files keep fixed names across releases, so browsers must revalidate (a cheap 304 via ETag);
+// uPlot only changes with a dependency bump, so a day of caching is safe.
+const REVALIDATE = 'no-cache';
+const VENDOR = 'public, max-age=86400';
+
+// Enforces the "no CDN" rule in the browser too: anything not served by the aggregator is blocked.
+const CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// A fixed table rather than a static directory handler: nothing outside it can ever be served.
+const ROUTES: readonly StaticRoute[] = [
+  { path: '/', file: () => new URL('index.html', UI_DIR), type: 'text/html; charset=utf-8', cache: REVALIDATE, html: true },
+  { path: '/ui/app.js', file: () => new URL('app.js', UI_DIR), type: 'text/javascript; charset=utf-8', cache: REVALIDATE },
+  { path: '/ui/style.css', file: () => new URL('style.css', UI_DIR), type: 'text/css; charset=utf-8', cache: REVALIDATE },
+  { path: '/assets/uPlot.iife.min.js', file: () => uplotFile('uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8', cache: VENDOR },
+  { path: '/assets/uPlot.min.css', file: () => uplotFile('uPlot.min.css'), type: 'text/css; charset=utf-8', cache: VENDOR },
+];
+
+// Shared by every app instance: each file is read once per process.
+const loaded = new Map<string, Promise<Asset>>();
+
+function load(route: StaticRoute): Promise<Asset> {
+  let pending = loaded.get(route.path);
+  if (!pending) {
+    pending = Promise.resolve()
+      .then(() => readFile(route.file()))
+      .then((buf) => ({
+        body: new Uint8Array(buf),
+        etag: `"${createHash('sha1').update(buf).digest('base64url')}"`,
+      }));
+    // A failed read (say, mid-deploy) is retried on the next request instead of being cached forever.
+    pending.catch(() => loaded.delete(route.path));
+    loaded.set(route.path, pending);
+  }
+  return pending;
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === etag;
+  });
+}
+
+/** Routes for the built-in dashboard page, its script and style, and the vendored uPlot files. */
+export function dashboardRoutes(): Hono {
+  const app = new Hono();
+  for (const route of ROUTES) {
+    app.get(route.path, async (c) => {
+      const asset = await load(route);
+      const headers: Record<string, string> = {
+        'Content-Type': route.type,
+        'Cache-Control': route.cache,
+        ETag: asset.etag,
+        'X-Content-Type-Options': 'nosniff',
+      };
+      if (route.html) headers['Content-Security-Policy'] = CSP;
+      if (etagMatches(c.req.header('If-None-Match'), asset.etag)) return c.body(null, 304, headers);
+      return c.body(asset.body, 200, headers);
+    });
+  }
+  return app;
+}

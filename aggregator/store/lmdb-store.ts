@@ -1,0 +1,103 @@
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { Batch } from '../../protocol/batch.ts';
+import { labelsKey, type Labels } from '../../protocol/labels.ts';
+import { matchesAll, type Matcher } from '../../promql/matcher.ts';
+import type { SelectedSeries } from '../../promql/queryable.ts';
+import type { StoredSample } from '../../promql/value.ts';
+import type { AppendOutcome, Storage } from './storage.ts';
+
+/** `null` is the staleness marker: it cannot collide with any float, NaN included. */
+type StoredValue = number | null;
+
+/**
+ * A simple LMDB store: one key per sample, [seriesId, t] → value, plus the label sets and the dedupe records.
+ * It is the reference behaviour that the compressed TSDB replaces behind the same Storage interface.
+ */
+export async function openLmdbStore(path: string): Promise<Storage> {
+  const root: RootDatabase = open({ path });
+  const seriesDb: Database<Labels, number> = root.openDB({ name: 'series', keyEncoding: 'uint32' });
+  const samplesDb: Database<StoredValue, [number, number]> = root.openDB({ name: 'samples' });
+  const seenDb: Database<number, [string, number]> = root.openDB({ name: 'seen' });
+
+  // The label index lives in memory for now: a full scan per query, fine for a few thousand series.
+  const idByKey = new Map<string, number>();
+  const labelsById = new Map<number, Labels>();
+  for (const { key, value } of seriesDb.getRange()) {
+    idByKey.set(labelsKey(value), key);
+    labelsById.set(key, value);
+  }
+  let nextId = 1;
+  for (const id of labelsById.keys()) nextId = Math.max(nextId, id + 1);
+
+  function matching(selectors: readonly (readonly Matcher[])[]): Labels[] {
+    const all = [...labelsById.values()];
+    return selectors.length === 0 ? all : all.filter((l) => selectors.some((m) => matchesAll(l, m)));
+  }
+
+  return {
+    async appendBatch(batch: Batch): Promise<AppendOutcome> {
+      const created: string[] = [];
+      let outcome: AppendOutcome = { status: 'duplicate', samples: 0, newSeries: 0 };
+      try {
+        await root.transaction(() => {
+          if (seenDb.get([batch.agent, batch.seq]) !== undefined) return;
+          const ids = batch.series.map((labels) => {
+            const key = labelsKey(labels);
+            let id = idByKey.get(key);
+            if (id === undefined) {
+              id = nextId++;
+              idByKey.set(key, id);
+              labelsById.set(id, labels);
+              created.push(key);
+              seriesDb.put(id, labels);
+            }
+            return id;
+          });
+          for (const s of batch.samples) samplesDb.put([ids[s.series] as number, s.t], s.stale ? null : s.v);
+          seenDb.put([batch.agent, batch.seq], Date.now());
+          outcome = { status: 'stored', samples: batch.samples.length, newSeries: created.length };
+        });
+        await root.flushed;
+      } catch (err) {
+        // The commit failed: forget series that exist only in memory, or later batches would never write them.
+        for (const key of created) {
+          labelsById.delete(idByKey.get(key) as number);
+          idByKey.delete(key);
+        }
+        throw err;
+      }
+      return outcome;
+    },
+
+    *select(matchers: readonly Matcher[], mint: number, maxt: number): Iterable<SelectedSeries> {
+      for (const [id, labels] of labelsById) {
+        if (!matchesAll(labels, matchers)) continue;
+        const samples: StoredSample[] = [];
+        // Keys are ordered [id, t]; the range is (mint, maxt].
+        for (const { key, value } of samplesDb.getRange({ start: [id, mint + 1], end: [id, maxt + 1] })) {
+          samples.push(value === null ? { t: key[1], v: NaN, stale: true } : { t: key[1], v: value, stale: false });
+        }
+        if (samples.length > 0) yield { labels, samples };
+      }
+    },
+
+    labelNames(selectors) {
+      const names = new Set<string>();
+      for (const labels of matching(selectors)) for (const name of Object.keys(labels)) names.add(name);
+      return [...names].sort();
+    },
+
+    labelValues(name, selectors) {
+      const values = new Set<string>();
+      for (const labels of matching(selectors)) {
+        const value = labels[name];
+        if (value !== undefined && value !== '') values.add(value);
+      }
+      return [...values].sort();
+    },
+
+    async close() {
+      await root.close();
+    },
+  };
+}

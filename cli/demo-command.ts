@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { DEFAULT_AGENT } from '../agent/config.ts';
+import { startAgent } from '../agent/main.ts';
+import { startAggregator } from '../aggregator/main.ts';
+import { consoleLogger } from '../protocol/log.ts';
+import { agentConfigFrom, agentFlags } from './agent-command.ts';
+import { aggregatorConfigFrom, aggregatorFlags } from './aggregator-command.ts';
+import { defaultValues, type Command, type FlagSpecs } from './flags.ts';
+import { runUntilSignal } from './lifecycle.ts';
+
+const demoFlags = {
+  'data-dir': { kind: 'string', description: 'directory for the aggregator and agent data', default: './data' },
+  'http-listen': aggregatorFlags['http-listen'],
+  'mqtt-listen': aggregatorFlags['mqtt-listen'],
+  id: { kind: 'string', description: 'id of the agent for this host', default: DEFAULT_AGENT.id },
+  interval: { kind: 'duration', description: 'collection interval', default: '5s' },
+} satisfies FlagSpecs;
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'Start an aggregator (with its embedded broker) and an agent for this host in one process.',
+  flags: demoFlags,
+  async run(values) {
+    const dataDir = values['data-dir'] as string;
+    const aggregator = await startAggregator(
+      aggregatorConfigFrom({ ...values, 'data-dir': join(dataDir, 'aggregator') }),
+      consoleLogger('aggregator'),
+    );
+    const { mqttHost, httpHost } = aggregatorConfigFrom(values);
+    // The agent dials the broker; a wildcard listen address is not something to dial.
+    const brokerHost = mqttHost === '0.0.0.0' || mqttHost === '::' ? '127.0.0.1' : mqttHost;
+    const agent = await startAgent(
+      agentConfigFrom({
+        ...defaultValues(agentFlags),
+        id: values.id,
+        interval: values.interval,
+        broker: `mqtt://${brokerHost.includes(':') ? `[${brokerHost}]` : brokerHost}:${aggregator.mqttPort}`,
+        'data-dir': join(dataDir, 'agent'),
+      }),
+      consoleLogger('agent'),
+    );
+    process.stdout.write(`\nOutpost demo is running. Dashboard: http://${httpHost}:${aggregator.httpPort}/\nPress Ctrl-C to stop.\n\n`);
+    await runUntilSignal(async () => {
+      await agent.close();
+      await aggregator.close();
+    });
+  },
+};

@@ -1,0 +1,51 @@
+import { agentCommand } from './agent-command.ts';
+import { aggregatorCommand } from './aggregator-command.ts';
+import { demoCommand } from './demo-command.ts';
+import { helpText, parseFlags, UsageError, type Command } from './flags.ts';
+
+const COMMANDS: readonly Command[] = [demoCommand, agentCommand, aggregatorCommand];
+
+function usage(): string {
+  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(12)}${c.summary}`);
+  return `Usage: outpost <command> [flags]\n\nCommands:\n${rows.join('\n')}\n\nRun 'outpost <command> --help' for a command's flags.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`outpost: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const values = parseFlags(command, rest);
+    if (values === 'help') {
+      process.stdout.write(helpText(command));
+      return 0;
+    }
+    await command.run(values);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`outpost ${command.name}: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`outpost ${command.name}: ${describe(err)}\n`);
+    return 1;
+  }
+}
+
+/** Start-up failures the user can fix, worded as what to do next. */
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e.code === 'EADDRINUSE') return `address ${e.address}:${e.port} is already in use: stop the program using it or choose another with --http-listen / --mqtt-listen`;
+  if (e.code === 'EACCES' && e.port !== undefined) return `no permission to listen on port ${e.port}: use a port above 1023`;
+  if (e.code === 'EACCES' || e.code === 'EROFS') return `${e.message}: the data directory must be writable (see --data-dir)`;
+  return e.stack ?? String(err);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,23 @@
+/**
+ * Query failures, by Prometheus' errorType. The HTTP layer maps each to a status code in one place
+ * (aggregator/api/respond.ts), as Prometheus' web/api/v1 does.
+ */
+export type QueryErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal';
+
+export class QueryError extends Error {
+  constructor(
+    readonly type: QueryErrorType,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+/** A syntax error at a position, worded like Prometheus' parser: `1:5: parse error: …`. */
+export function parseError(input: string, pos: number, message: string): QueryError {
+  const before = input.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return new QueryError('bad_data', `${line}:${column}: parse error: ${message}`);
+}

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.ts';
+import { eventually, startOutpost, stopAll, type RunningProcess } from '../helpers/process.ts';
+
+interface VectorResponse {
+  status: string;
+  data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+describe('agent and aggregator as real processes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-e2e-'));
+  let api: string;
+  let aggregator: RunningProcess;
+  let agent: RunningProcess;
+
+  const query = async (q: string) => {
+    const res = await fetch(`${api}/api/v1/query?query=${encodeURIComponent(q)}`);
+    return (await res.json()) as VectorResponse;
+  };
+
+  beforeAll(async () => {
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    api = `http://127.0.0.1:${httpPort}`;
+    aggregator = startOutpost([
+      'aggregator',
+      '--data-dir', join(dir, 'aggregator'),
+      '--http-listen', `127.0.0.1:${httpPort}`,
+      '--mqtt-listen', `127.0.0.1:${mqttPort}`,
+    ]);
+    await aggregator.waitFor('HTTP API and dashboard on');
+    agent = startOutpost([
+      'agent',
+      '--id', 'e2e-host',
+      '--broker', `mqtt://127.0.0.1:${mqttPort}`,
+      '--data-dir', join(dir, 'agent'),
+      '--interval', '1s',
+    ]);
+  });
+
+  afterAll(async () => {
+    await stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('delivers node_load1 with a plausible value', async () => {
+    const result = await eventually(async () => {
+      const body = await query('node_load1');
+      return body.data.result.length > 0 ? body : undefined;
+    }, 20_000, 'node_load1 to arrive');
+    expect(result.status).toBe('success');
+    expect(result.data.resultType).toBe('vector');
+    const [sample] = result.data.result;
+    expect(sample?.metric).toEqual({ __name__: 'node_load1', job: 'node', instance: 'e2e-host' });
+    const load = Number(sample?.value[1]);
+    expect(load).toBeGreaterThanOrEqual(0);
+    expect(load).toBeLessThan(cpus().length * 100);
+    expect(Math.abs((sample?.value[0] as number) * 1000 - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('delivers idle CPU seconds for every CPU, growing over time', async () => {
+    const idle = async () => {
+      const body = await query('node_cpu_seconds_total{mode="idle", instance="e2e-host"}');
+      return new Map(body.data.result.map((s) => [s.metric.cpu, Number(s.value[1])]));
+    };
+    const first = await eventually(async () => ((await idle()).size > 0 ? idle() : undefined), 20_000, 'cpu idle');
+    expect(first.size).toBe(cpus().length);
+    for (const seconds of first.values()) expect(seconds).toBeGreaterThan(0);
+    // A second later the counters must have moved forward, never back.
+    const later = await eventually(async () => {
+      const now = await idle();
+      return [...now].some(([cpu, v]) => v > (first.get(cpu) ?? Infinity)) ? now : undefined;
+    }, 10_000, 'idle seconds to grow');
+    for (const [cpu, v] of later) expect(v).toBeGreaterThanOrEqual(first.get(cpu) as number);
+  });
+
+  it('lists the agent as online and serves the dashboard', async () => {
+    const agents = await eventually(async () => {
+      const body = (await (await fetch(`${api}/api/agents`)).json()) as { data: { agent: string; online: boolean }[] };
+      return body.data.find((a) => a.agent === 'e2e-host' && a.online);
+    }, 10_000, 'agent online');
+    expect(agents.online).toBe(true);
+    const page = await fetch(`${api}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Outpost</title>');
+  });
+
+  it('marks the agent offline when it stops, and both exit cleanly on SIGINT', async () => {
+    expect(await agent.stop('SIGINT')).toBe(0);
+    await eventually(async () => {
+      const body = (await (await fetch(`${api}/api/agents`)).json()) as { data: { agent: string; online: boolean }[] };
+      return body.data.find((a) => a.agent === 'e2e-host' && !a.online);
+    }, 10_000, 'agent offline');
+    expect(await aggregator.stop('SIGINT')).toBe(0);
+  });
+});
