@@ -1,4 +1,4 @@
-import type { Labels } from './labels.ts';
+import { labelsKey, type Labels } from './labels.ts';
 
 /** The only batch version this build writes and reads. See protocol/README.md for the upgrade rule. */
 export const BATCH_VERSION = 1;
@@ -40,7 +40,8 @@ export function buildBatch(agent: string, seq: number, collected: readonly Colle
   const series: Labels[] = [];
   const samples: Sample[] = [];
   for (const c of collected) {
-    const key = JSON.stringify(c.labels);
+    // Canonical key: the same label set written in another key order is still the same series.
+    const key = labelsKey(c.labels);
     let i = index.get(key);
     if (i === undefined) {
       i = series.length;

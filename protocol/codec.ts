@@ -94,6 +94,8 @@ function decodeSeries(raw: unknown): Labels[] {
     const labels: Record<string, string> = {};
     for (let j = 0; j < pairs.length; j += 2) {
       const name = pairs[j] as string;
+      // Assigning `__proto__` would silently drop the label instead of storing it.
+      if (name === '__proto__') throw new ProtocolError('invalid', field, 'invalid label name "__proto__"');
       if (Object.hasOwn(labels, name)) throw new ProtocolError('invalid', field, `label ${name} appears twice`);
       labels[name] = pairs[j + 1] as string;
     }

@@ -53,6 +53,11 @@ export function sortedPairs(labels: Labels): [string, string][] {
     .map((name) => [name, labels[name] as string]);
 }
 
+/** The same label set with its names in sorted order, as Prometheus keeps and returns label sets. */
+export function sortLabels(labels: Labels): Labels {
+  return Object.fromEntries(sortedPairs(labels));
+}
+
 /** Prometheus' text form, `name{a="x", b="y"}`, for log lines and error messages. */
 export function formatSeries(labels: Labels): string {
   const rest = sortedPairs(labels)

@@ -22,6 +22,9 @@ export async function readParams(c: Context): Promise<Params> {
   };
 }
 
+// Plain decimal seconds only: Number() would also take "", " ", "0x10" and "Infinity".
+const DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 const invalid = (name: string, message: string) => new ApiError('bad_data', `invalid parameter ${JSON.stringify(name)}: ${message}`);
 
 /** A time as Prometheus accepts it: Unix seconds (fractions allowed) or RFC 3339. Returns ms. */
@@ -30,9 +33,9 @@ export function parseTime(name: string, text: string | undefined, fallback?: num
     if (fallback !== undefined) return fallback;
     throw invalid(name, 'missing');
   }
-  const seconds = Number(text);
-  if (Number.isFinite(seconds)) return Math.round(seconds * 1000);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+  if (DECIMAL_RE.test(text)) return Math.round(Number(text) * 1000);
+  // RFC 3339 needs a zone: without one, Date.parse would silently read the server's local time.
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(text)) {
     const ms = Date.parse(text);
     if (Number.isFinite(ms)) return ms;
   }
@@ -42,8 +45,7 @@ export function parseTime(name: string, text: string | undefined, fallback?: num
 /** A duration as Prometheus accepts it: seconds (fractions allowed) or `1h30m`-style. Returns ms. */
 export function parseDuration(name: string, text: string | undefined): number {
   if (text === undefined || text === '') throw invalid(name, 'missing');
-  const seconds = Number(text);
-  if (Number.isFinite(seconds)) return Math.round(seconds * 1000);
+  if (DECIMAL_RE.test(text)) return Math.round(Number(text) * 1000);
   const ms = parseDurationMs(text);
   if (ms !== undefined) return ms;
   throw invalid(name, `cannot parse ${JSON.stringify(text)} to a valid duration`);

@@ -48,7 +48,8 @@ export function queryRoutes(storage: Queryable, now: () => number): Hono {
       if (step <= 0) {
         throw new ApiError('bad_data', 'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
       }
-      if ((end - start) / step > MAX_POINTS_PER_SERIES) {
+      // Integer division, as Prometheus divides time.Durations.
+      if (Math.floor((end - start) / step) > MAX_POINTS_PER_SERIES) {
         throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       }
       const expr = parseQuery(params.get('query'));

@@ -86,5 +86,7 @@ export function dashboardRoutes(): Hono {
       return c.body(asset.body, 200, headers);
     });
   }
+  // Browsers ask for a favicon whatever the page says; answer without a 404 in the console.
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' }));
   return app;
 }

@@ -1,6 +1,6 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { Batch } from '../../protocol/batch.ts';
-import { labelsKey, type Labels } from '../../protocol/labels.ts';
+import { labelsKey, sortLabels, type Labels } from '../../protocol/labels.ts';
 import { matchesAll, type Matcher } from '../../promql/matcher.ts';
 import type { SelectedSeries } from '../../promql/queryable.ts';
 import type { StoredSample } from '../../promql/value.ts';
@@ -47,9 +47,10 @@ export async function openLmdbStore(path: string): Promise<Storage> {
             if (id === undefined) {
               id = nextId++;
               idByKey.set(key, id);
-              labelsById.set(id, labels);
+              const sorted = sortLabels(labels);
+              labelsById.set(id, sorted);
               created.push(key);
-              seriesDb.put(id, labels);
+              seriesDb.put(id, sorted);
             }
             return id;
           });

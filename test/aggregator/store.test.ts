@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openLmdbStore } from '../../aggregator/store/lmdb-store.ts';
+import type { Storage } from '../../aggregator/store/storage.ts';
+import { buildBatch, type CollectedSample } from '../../protocol/batch.ts';
+import { makeMatcher, type Matcher } from '../../promql/matcher.ts';
+import { parseExpr } from '../../promql/parse.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const T = 1_700_000_000_000;
+const sel = (q: string): Matcher[] => [...parseExpr(q).matchers];
+const up = (job: string, instance = 'h1') => ({ __name__: 'up', job, instance });
+
+let dir: ReturnType<typeof tempDir>;
+let store: Storage | undefined;
+
+async function open(): Promise<Storage> {
+  store = await openLmdbStore(dir.path);
+  return store;
+}
+
+async function reopen(): Promise<Storage> {
+  await store?.close();
+  store = undefined;
+  return open();
+}
+
+function dump(s: Storage, query: string, mint = 0, maxt = Number.MAX_SAFE_INTEGER) {
+  return [...s.select(sel(query), mint, maxt)].map((x) => ({
+    labels: x.labels,
+    samples: x.samples.map((p) => (p.stale ? [p.t, 'stale'] : [p.t, p.v])),
+  }));
+}
+
+beforeEach(() => {
+  dir = tempDir('store');
+});
+
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+  dir.remove();
+});
+
+describe('openLmdbStore', () => {
+  it('stores a batch and reports samples and new series', async () => {
+    const s = await open();
+    const out = await s.appendBatch(
+      buildBatch('a1', 1, [
+        { labels: up('node'), v: 1, t: T },
+        { labels: up('db'), v: 0, t: T },
+        { labels: up('node'), v: 1, t: T + 15_000 },
+      ]),
+    );
+    expect(out).toEqual({ status: 'stored', samples: 3, newSeries: 2 });
+    expect(dump(s, 'up{job="node"}')).toEqual([{ labels: up('node'), samples: [[T, 1], [T + 15_000, 1]] }]);
+    const again = await s.appendBatch(buildBatch('a1', 2, [{ labels: { instance: 'h1', job: 'db', __name__: 'up' }, v: 1, t: T + 15_000 }]));
+    expect(again).toEqual({ status: 'stored', samples: 1, newSeries: 0 });
+  });
+
+  it('treats the same (agent, seq) as a duplicate and writes nothing', async () => {
+    const s = await open();
+    await s.appendBatch(buildBatch('a1', 7, [{ labels: up('node'), v: 1, t: T }]));
+    const resend = buildBatch('a1', 7, [
+      { labels: up('node'), v: 42, t: T },
+      { labels: up('new'), v: 1, t: T + 1 },
+    ]);
+    expect(await s.appendBatch(resend)).toEqual({ status: 'duplicate', samples: 0, newSeries: 0 });
+    expect(dump(s, 'up')).toEqual([{ labels: up('node'), samples: [[T, 1]] }]);
+    expect(s.labelValues('job', [])).toEqual(['node']);
+  });
+
+  it('remembers batches and series across close and reopen', async () => {
+    let s = await open();
+    await s.appendBatch(buildBatch('a1', 3, [{ labels: up('node'), v: 1, t: T }]));
+    s = await reopen();
+    expect(await s.appendBatch(buildBatch('a1', 3, [{ labels: up('node'), v: 9, t: T }]))).toMatchObject({ status: 'duplicate' });
+    expect(await s.appendBatch(buildBatch('a1', 4, [
+      { labels: up('node'), v: 2, t: T + 1 },
+      { labels: up('web'), v: 3, t: T + 1 },
+    ]))).toEqual({ status: 'stored', samples: 2, newSeries: 1 });
+    s = await reopen();
+    expect(dump(s, 'up')).toEqual([
+      { labels: up('node'), samples: [[T, 1], [T + 1, 2]] },
+      { labels: up('web'), samples: [[T + 1, 3]] },
+    ]);
+  });
+
+  it('dedupes per agent: two agents with the same seq are both stored', async () => {
+    const s = await open();
+    expect((await s.appendBatch(buildBatch('a1', 1, [{ labels: up('x', 'a1'), v: 1, t: T }]))).status).toBe('stored');
+    expect((await s.appendBatch(buildBatch('a2', 1, [{ labels: up('x', 'a2'), v: 2, t: T }]))).status).toBe('stored');
+    expect((await s.appendBatch(buildBatch('a2', 1, [{ labels: up('x', 'a2'), v: 3, t: T }]))).status).toBe('duplicate');
+    expect(dump(s, 'up').map((x) => [x.labels.instance, x.samples])).toEqual([
+      ['a1', [[T, 1]]],
+      ['a2', [[T, 2]]],
+    ]);
+  });
+
+  it('selects samples in (mint, maxt], ascending, whatever order they arrived in', async () => {
+    const s = await open();
+    const collected: CollectedSample[] = [5, 1, 4, 2, 3].map((i) => ({ labels: up('node'), v: i * 10, t: T + i * 1000 }));
+    await s.appendBatch(buildBatch('a1', 1, collected));
+    await s.appendBatch(buildBatch('a1', 2, [{ labels: up('node'), v: 0, t: T }]));
+    expect(dump(s, 'up', T + 1000, T + 4000)[0]?.samples).toEqual([[T + 2000, 20], [T + 3000, 30], [T + 4000, 40]]);
+    expect(dump(s, 'up', T - 1, T)[0]?.samples).toEqual([[T, 0]]);
+    expect(dump(s, 'up', T + 5000, T + 9000)).toEqual([]);
+    expect(dump(s, 'up')[0]?.samples.map((x) => x[0])).toEqual([0, 1, 2, 3, 4, 5].map((i) => T + i * 1000));
+  });
+
+  it('keeps values exactly and brings stale markers back as stale, distinct from NaN', async () => {
+    const s = await open();
+    await s.appendBatch(
+      buildBatch('a1', 1, [
+        { labels: up('node'), v: 1.5, t: T },
+        { labels: up('node'), v: NaN, t: T + 1 },
+        { labels: up('node'), v: 0, t: T + 2, stale: true },
+        { labels: up('node'), v: 1e308, t: T + 3 },
+        { labels: up('node'), v: -Infinity, t: T + 4 },
+        { labels: up('node'), v: 5e-324, t: T + 5 },
+      ]),
+    );
+    const [series] = [...s.select(sel('up'), 0, T + 10)];
+    expect(series?.samples.map((p) => p.stale)).toEqual([false, false, true, false, false, false]);
+    expect(series?.samples.map((p) => p.v)).toEqual([1.5, NaN, NaN, 1e308, -Infinity, 5e-324]);
+  });
+
+  it('answers label names and values, all or by selector, sorted and without empty values', async () => {
+    const s = await open();
+    await s.appendBatch(
+      buildBatch('a1', 1, [
+        { labels: up('node'), v: 1, t: T },
+        { labels: { __name__: 'node_load1', job: 'node', zone: 'b' }, v: 0.5, t: T },
+        { labels: { __name__: 'http_total', job: 'api', code: '200' }, v: 7, t: T },
+      ]),
+    );
+    expect(s.labelNames([])).toEqual(['__name__', 'code', 'instance', 'job', 'zone']);
+    expect(s.labelNames([sel('up')])).toEqual(['__name__', 'instance', 'job']);
+    expect(s.labelNames([sel('up'), sel('{zone="b"}')])).toEqual(['__name__', 'instance', 'job', 'zone']);
+    expect(s.labelNames([sel('nothing')])).toEqual([]);
+    expect(s.labelValues('__name__', [])).toEqual(['http_total', 'node_load1', 'up']);
+    expect(s.labelValues('job', [])).toEqual(['api', 'node']);
+    expect(s.labelValues('job', [sel('{code=~"2.."}')])).toEqual(['api']);
+    expect(s.labelValues('zone', [[makeMatcher('=', 'job', 'node')]])).toEqual(['b']);
+    expect(s.labelValues('missing', [])).toEqual([]);
+  });
+});
