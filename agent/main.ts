@@ -1,57 +1,114 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { buildBatch, type CollectedSample } from '../protocol/batch.ts';
 import { encodeBatch } from '../protocol/codec.ts';
 import type { Logger } from '../protocol/log.ts';
+import { createBatcher } from './buffer/batcher.ts';
 import { openLmdbQueue } from './buffer/lmdb-queue.ts';
+import type { Collector } from './collect/collector.ts';
 import { collectAll, hostCollectors } from './collect/host/index.ts';
-import type { AgentConfig } from './config.ts';
+import { schedule, type Scheduled } from './collect/schedule.ts';
+import { createScrapeManager } from './collect/scrape/manager.ts';
+import type { AgentConfig } from './config/defaults.ts';
 import { startPublisher } from './publish/publisher.ts';
 import { selfMetrics } from './self-metrics.ts';
 
 export interface RunningAgent {
-  /** Collects once now and queues the batch (also what the interval timer does). */
+  /** Collects host metrics once now and queues them (what the interval timer does). */
   collectOnce(): Promise<void>;
+  /** Re-reads the config file: scrape jobs and collector schedules change, queued data stays. */
+  reload(): void;
   close(): Promise<void>;
 }
 
-/** Wiring only: collect → queue (durable) → publish. */
-export async function startAgent(config: AgentConfig, log: Logger, now = Date.now): Promise<RunningAgent> {
+export interface AgentDeps {
+  readonly log: Logger;
+  readonly now?: () => number;
+  /** Re-reads the configuration for reload(); throws with a message naming the problem. */
+  readonly loadConfig?: () => AgentConfig;
+}
+
+/** The most samples in one batch: far below the wire limit, so one batch stays a small MQTT message. */
+const MAX_SAMPLES_PER_BATCH = 20_000;
+
+/** Wiring only: collect and scrape → batcher → queue (durable) → publish. */
+export async function startAgent(initial: AgentConfig, { log, now = Date.now, loadConfig }: AgentDeps): Promise<RunningAgent> {
+  let config = initial;
   mkdirSync(config.dataDir, { recursive: true });
   const queue = await openLmdbQueue(join(config.dataDir, 'queue'));
-  const collectors = hostCollectors({ procPath: config.procPath, sysPath: config.sysPath });
   const publisher = startPublisher(queue, { ...config, agent: config.id }, log, now);
-  // Host metrics carry the labels a Prometheus scrape of node_exporter would add.
-  const target = { job: 'node', instance: config.id };
+  const batcher = createBatcher({
+    // Never longer than half an interval, so each collection tick still makes its own batch.
+    delayMs: Math.min(config.batchDelayMs, config.intervalMs / 2),
+    maxSamples: MAX_SAMPLES_PER_BATCH,
+    write: async (samples) => {
+      await queue.enqueue((seq) => encodeBatch(buildBatch(config.id, seq, samples)), now());
+      publisher.notify();
+    },
+    onError: (err, n) => log.error(`could not queue a batch of ${n} samples: ${err.message}`),
+  });
+  const scrapes = createScrapeManager({ sink: (s) => batcher.add(s), log, now, userAgent: 'Outpost-Agent' });
 
-  let running: Promise<void> | undefined;
-  async function collect() {
-    const t = now();
+  // Host metrics carry the labels a Prometheus scrape of node_exporter would add.
+  const withTarget = (samples: CollectedSample[], job: string) =>
+    samples.map((s) => ({ ...s, labels: { ...s.labels, job, instance: config.id } }));
+  const collect = async (collectors: readonly Collector[], t: number) => {
     const host = await collectAll(collectors, t, (line) => log.warn(line));
-    const samples: CollectedSample[] = host.map((s) => ({ ...s, labels: { ...s.labels, ...target } }));
-    for (const s of selfMetrics(queue.stats(), publisher.counters, publisher.isConnected(), t)) {
-      samples.push({ ...s, labels: { ...s.labels, job: 'outpost', instance: config.id } });
-    }
-    await queue.enqueue((seq) => encodeBatch(buildBatch(config.id, seq, samples)), t);
-    publisher.notify();
-  }
-  // One collection at a time: a slow disk must not stack up overlapping runs.
-  const collectOnce = () => {
-    running ??= collect()
-      .catch((err: Error) => log.error(`collection failed: ${err.message}`))
-      .finally(() => (running = undefined));
-    return running;
+    batcher.add(withTarget(host, 'node'));
   };
 
-  const timer = setInterval(() => void collectOnce(), config.intervalMs);
-  void collectOnce();
-  log.info(`agent ${config.id} collecting every ${config.intervalMs / 1000} s into ${config.dataDir}, sending to ${config.brokerUrl}`);
+  let timers: Scheduled[] = [];
+  let onInterval: Collector[] = [];
+  const tick = async (t: number) => {
+    if (onInterval.length > 0) await collect(onInterval, t);
+    batcher.add(withTarget(selfMetrics(queue.stats(), publisher.counters, publisher.isConnected(), t), 'outpost'));
+  };
+  function applySchedules() {
+    timers.forEach((t) => t.stop());
+    const all = config.hostEnabled ? hostCollectors({ procPath: config.procPath, sysPath: config.sysPath }) : [];
+    onInterval = all.filter((c) => config.collectorCron[c.name] === undefined);
+    timers = all
+      .filter((c) => config.collectorCron[c.name] !== undefined)
+      .map((c) => schedule({ kind: 'cron', expression: config.collectorCron[c.name] as string }, (t) => collect([c], t), now));
+    timers.push(schedule({ kind: 'interval', intervalMs: config.intervalMs, offsetMs: 0 }, tick, now));
+    scrapes.apply(config.scrapeConfigs);
+  }
+  applySchedules();
+  void tick(now());
+
+  const reload = () => {
+    if (!loadConfig) return;
+    try {
+      const next = loadConfig();
+      if (next.id !== config.id || next.dataDir !== config.dataDir || next.brokerUrl !== config.brokerUrl) {
+        log.warn('agent id, data directory and broker change only on restart; applying the rest');
+      }
+      config = { ...next, id: config.id, dataDir: config.dataDir, brokerUrl: config.brokerUrl };
+      applySchedules();
+      log.info(`configuration reloaded: ${config.scrapeConfigs.length} scrape jobs, ${scrapes.active().length} targets`);
+    } catch (err) {
+      log.error(`configuration not reloaded, the previous one keeps running: ${(err as Error).message}`);
+    }
+  };
+  let watcher: FSWatcher | undefined;
+  if (config.configFile && loadConfig) {
+    let debounce: NodeJS.Timeout | undefined;
+    watcher = watch(config.configFile, () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(reload, 200);
+    });
+  }
+
+  log.info(`agent ${config.id} collecting every ${config.intervalMs / 1000} s into ${config.dataDir}, sending to ${config.brokerUrl}; ${scrapes.active().length} scrape targets`);
 
   return {
-    collectOnce,
+    collectOnce: () => tick(now()),
+    reload,
     async close() {
-      clearInterval(timer);
-      await running;
+      watcher?.close();
+      timers.forEach((t) => t.stop());
+      scrapes.stop();
+      await batcher.flush();
       await publisher.close();
       await queue.close();
     },

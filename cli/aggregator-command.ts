@@ -34,7 +34,7 @@ export const aggregatorCommand: Command = {
   name: 'aggregator',
   summary: 'Run the embedded MQTT broker, store what agents send, and serve the Prometheus HTTP API and dashboard.',
   flags: aggregatorFlags,
-  async run(values) {
+  async run({ values }) {
     const aggregator = await startAggregator(aggregatorConfigFrom(values), consoleLogger('aggregator'));
     await runUntilSignal(() => aggregator.close());
   },

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DEFAULT_AGENT } from '../agent/config.ts';
+import { DEFAULT_AGENT } from '../agent/config/defaults.ts';
 import { startAgent } from '../agent/main.ts';
 import { startAggregator } from '../aggregator/main.ts';
 import { consoleLogger } from '../protocol/log.ts';
@@ -20,7 +20,7 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'Start an aggregator (with its embedded broker) and an agent for this host in one process.',
   flags: demoFlags,
-  async run(values) {
+  async run({ values }) {
     const dataDir = values['data-dir'] as string;
     const aggregator = await startAggregator(
       aggregatorConfigFrom({ ...values, 'data-dir': join(dataDir, 'aggregator') }),
@@ -31,13 +31,16 @@ export const demoCommand: Command = {
     const brokerHost = mqttHost === '0.0.0.0' || mqttHost === '::' ? '127.0.0.1' : mqttHost;
     const agent = await startAgent(
       agentConfigFrom({
-        ...defaultValues(agentFlags),
-        id: values.id,
-        interval: values.interval,
-        broker: `mqtt://${brokerHost.includes(':') ? `[${brokerHost}]` : brokerHost}:${aggregator.mqttPort}`,
-        'data-dir': join(dataDir, 'agent'),
+        values: {
+          ...defaultValues(agentFlags),
+          id: values.id,
+          interval: values.interval,
+          broker: `mqtt://${brokerHost.includes(':') ? `[${brokerHost}]` : brokerHost}:${aggregator.mqttPort}`,
+          'data-dir': join(dataDir, 'agent'),
+        },
+        given: new Set(),
       }),
-      consoleLogger('agent'),
+      { log: consoleLogger('agent') },
     );
     process.stdout.write(`\nOutpost demo is running. Dashboard: http://${httpHost}:${aggregator.httpPort}/\nPress Ctrl-C to stop.\n\n`);
     await runUntilSignal(async () => {

@@ -21,14 +21,20 @@ export type FlagValues = Record<string, string | number | boolean | Address | un
 
 export class UsageError extends Error {}
 
+/** Values with defaults filled in, and which flags the user actually gave (they beat a config file). */
+export interface ParsedFlags {
+  readonly values: FlagValues;
+  readonly given: ReadonlySet<string>;
+}
+
 export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly flags: FlagSpecs;
-  run(values: FlagValues): Promise<void>;
+  run(flags: ParsedFlags): Promise<void>;
 }
 
-export function parseFlags(command: Command, argv: string[]): FlagValues | 'help' {
+export function parseFlags(command: Command, argv: string[]): ParsedFlags | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -47,11 +53,13 @@ export function parseFlags(command: Command, argv: string[]): FlagValues | 'help
   }
   if (parsed.values.help) return 'help';
   const values: FlagValues = {};
+  const given = new Set<string>();
   for (const [name, spec] of Object.entries(command.flags)) {
     const raw = (parsed.values as Record<string, string | boolean | undefined>)[name];
+    if (raw !== undefined) given.add(name);
     values[name] = convert(name, spec, raw);
   }
-  return values;
+  return { values, given };
 }
 
 function convert(name: string, spec: FlagSpec, raw: string | boolean | undefined): FlagValues[string] {

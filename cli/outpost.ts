@@ -22,12 +22,12 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const values = parseFlags(command, rest);
-    if (values === 'help') {
+    const flags = parseFlags(command, rest);
+    if (flags === 'help') {
       process.stdout.write(helpText(command));
       return 0;
     }
-    await command.run(values);
+    await command.run(flags);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -70,6 +70,10 @@ export async function openLmdbStore(path: string): Promise<Storage> {
       return outcome;
     },
 
+    hasBatch(agent, seq) {
+      return seenDb.get([agent, seq]) !== undefined;
+    },
+
     *select(matchers: readonly Matcher[], mint: number, maxt: number): Iterable<SelectedSeries> {
       for (const [id, labels] of labelsById) {
         if (!matchesAll(labels, matchers)) continue;

@@ -15,6 +15,8 @@ export interface AppendOutcome {
  */
 export interface Storage extends Queryable {
   appendBatch(batch: Batch): Promise<AppendOutcome>;
+  /** Whether this (agent, seq) was stored: the dedupe record that makes resends harmless. */
+  hasBatch(agent: string, seq: number): boolean;
   /** Label names of series matching any of the selectors (all series when none are given), sorted. */
   labelNames(selectors: readonly (readonly Matcher[])[]): string[];
   /** Values of one label over series matching any of the selectors, sorted. */

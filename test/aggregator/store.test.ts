@@ -67,6 +67,7 @@ describe('openLmdbStore', () => {
     expect(await s.appendBatch(resend)).toEqual({ status: 'duplicate', samples: 0, newSeries: 0 });
     expect(dump(s, 'up')).toEqual([{ labels: up('node'), samples: [[T, 1]] }]);
     expect(s.labelValues('job', [])).toEqual(['node']);
+    expect([s.hasBatch('a1', 7), s.hasBatch('a1', 8), s.hasBatch('a2', 7)]).toEqual([true, false, false]);
   });
 
   it('remembers batches and series across close and reopen', async () => {

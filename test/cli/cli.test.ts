@@ -46,17 +46,18 @@ describe('outpost CLI', () => {
 
 describe('flag parsing', () => {
   it('converts durations, counts and addresses', () => {
-    const values = parseFlags(agentCommand, ['--interval', '1m30s', '--window', '16']);
-    expect(values).toMatchObject({ interval: 90_000, window: 16 });
-    expect(parseFlags(aggregatorCommand, ['--mqtt-listen', '[::1]:1884'])).toMatchObject({ 'mqtt-listen': { host: '::1', port: 1884 } });
+    const parsed = parseFlags(agentCommand, ['--interval', '1m30s', '--window', '16']);
+    expect(parsed).toMatchObject({ values: { interval: 90_000, window: 16 } });
+    expect(parsed !== 'help' && [...parsed.given]).toEqual(['interval', 'window']);
+    expect(parseFlags(aggregatorCommand, ['--mqtt-listen', '[::1]:1884'])).toMatchObject({ values: { 'mqtt-listen': { host: '::1', port: 1884 } } });
   });
 
   it('refuses unknown flags, zero counts and invalid agent ids', () => {
     expect(() => parseFlags(agentCommand, ['--nope'])).toThrow(UsageError);
     expect(() => parseFlags(agentCommand, ['--window', '0'])).toThrow(/--window "0"/);
     expect(() => parseFlags(aggregatorCommand, ['--http-listen', '127.0.0.1:70000'])).toThrow(/--http-listen/);
-    const values = parseFlags(agentCommand, ['--id', 'bad/id']);
-    expect(() => agentConfigFrom(values as Exclude<typeof values, 'help'>)).toThrow(/--id "bad\/id": must be/);
+    const parsed = parseFlags(agentCommand, ['--id', 'bad/id']);
+    expect(() => agentConfigFrom(parsed as Exclude<typeof parsed, 'help'>)).toThrow(/--id "bad\/id": must be/);
   });
 
   it('has valid defaults for every command', () => {

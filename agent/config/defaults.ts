@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { DEFAULT_BACKOFF, type BackoffPolicy } from './publish/backoff.ts';
+import type { ScrapeConfig } from '../collect/scrape/scrape-config.ts';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../publish/backoff.ts';
 
 export interface AgentConfig {
   /** The agent's identity: MQTT user name, topic level and `instance` label. */
@@ -17,6 +18,15 @@ export interface AgentConfig {
   /** Roots of the host's /proc and /sys (changed for containers that mount the host's elsewhere). */
   readonly procPath: string;
   readonly sysPath: string;
+  /** Host collectors on (node_exporter's job); off for an agent that only scrapes. */
+  readonly hostEnabled: boolean;
+  /** Collectors run on a cron expression instead of the interval, by collector name. */
+  readonly collectorCron: Readonly<Record<string, string>>;
+  readonly scrapeConfigs: readonly ScrapeConfig[];
+  /** Samples produced within this window go into one batch. */
+  readonly batchDelayMs: number;
+  /** The YAML file the configuration came from, re-read on SIGHUP and on change. */
+  readonly configFile?: string;
 }
 
 /** The host name made into a valid agent id: dots and dashes kept, anything else becomes "-". */
@@ -36,4 +46,8 @@ export const DEFAULT_AGENT: AgentConfig = {
   backoff: DEFAULT_BACKOFF,
   procPath: '/proc',
   sysPath: '/sys',
+  hostEnabled: true,
+  collectorCron: {},
+  scrapeConfigs: [],
+  batchDelayMs: 1_000,
 };

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { AGENT_ID_RULE, isValidAgentId } from '../../protocol/topics.ts';
+import { isValidCron } from '../collect/schedule.ts';
+import { DEFAULT_SCRAPE, readScrapeConfigs } from '../collect/scrape/scrape-config.ts';
+import type { AgentConfig } from './defaults.ts';
+import { ConfigError, YamlReader } from './yaml-reader.ts';
+
+/** What a config file may set: everything but the file's own name. */
+export type AgentFileSettings = Partial<Omit<AgentConfig, 'configFile'>>;
+
+const COLLECTORS = ['cpu', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'stat', 'time', 'uname', 'diskstats', 'hwmon', 'thermal_zone', 'cpufreq', 'pressure', 'process'];
+
+/**
+ * Reads the agent's YAML file (agent/agent.example.yaml documents every key). Any unknown key or bad value
+ * throws ConfigError naming the file, line and key.
+ */
+export function readAgentFile(file: string, text = readText(file)): AgentFileSettings {
+  const r = YamlReader.parse(file, text);
+  const top = r.map(r.root, '', ['agent', 'global', 'host', 'scrape_configs']);
+  const out: { -readonly [K in keyof AgentFileSettings]: AgentFileSettings[K] } = {};
+
+  const agent = r.map(top.get('agent'), 'agent', ['id', 'broker', 'password_file', 'data_dir', 'window', 'ack_timeout', 'batch_delay']);
+  if (agent.has('id')) {
+    const id = r.string(agent.get('id'), 'agent.id');
+    if (!isValidAgentId(id)) throw r.error(agent.get('id'), 'agent.id', `must be ${AGENT_ID_RULE}`);
+    out.id = id;
+  }
+  if (agent.has('broker')) {
+    const broker = r.string(agent.get('broker'), 'agent.broker');
+    if (!/^mqtts?:\/\/[^/]+/.test(broker)) throw r.error(agent.get('broker'), 'agent.broker', 'expected mqtt://host:port or mqtts://host:port');
+    out.brokerUrl = broker;
+  }
+  if (agent.has('password_file')) {
+    const path = r.string(agent.get('password_file'), 'agent.password_file');
+    try {
+      out.password = readFileSync(path, 'utf8').trim();
+    } catch (err) {
+      throw r.error(agent.get('password_file'), 'agent.password_file', `cannot read ${path}: ${(err as Error).message}`);
+    }
+  }
+  if (agent.has('data_dir')) out.dataDir = r.string(agent.get('data_dir'), 'agent.data_dir');
+  if (agent.has('window')) out.windowSize = r.count(agent.get('window'), 'agent.window', 1);
+  if (agent.has('ack_timeout')) out.ackTimeoutMs = r.duration(agent.get('ack_timeout'), 'agent.ack_timeout');
+  if (agent.has('batch_delay')) out.batchDelayMs = r.duration(agent.get('batch_delay'), 'agent.batch_delay');
+
+  const host = r.map(top.get('host'), 'host', ['enabled', 'interval', 'proc_path', 'sys_path', 'cron']);
+  if (host.has('enabled')) out.hostEnabled = r.boolean(host.get('enabled'), 'host.enabled');
+  if (host.has('interval')) out.intervalMs = positive(r, host.get('interval'), 'host.interval');
+  if (host.has('proc_path')) out.procPath = r.string(host.get('proc_path'), 'host.proc_path');
+  if (host.has('sys_path')) out.sysPath = r.string(host.get('sys_path'), 'host.sys_path');
+  const cron = r.map(host.get('cron'), 'host.cron', COLLECTORS);
+  const collectorCron: Record<string, string> = {};
+  for (const [name, node] of cron) {
+    const expression = r.string(node, `host.cron.${name}`);
+    if (!isValidCron(expression)) throw r.error(node, `host.cron.${name}`, `invalid cron expression ${JSON.stringify(expression)}`);
+    collectorCron[name] = expression;
+  }
+  out.collectorCron = collectorCron;
+
+  const global = r.map(top.get('global'), 'global', ['scrape_interval', 'scrape_timeout']);
+  const intervalMs = global.has('scrape_interval') ? positive(r, global.get('scrape_interval'), 'global.scrape_interval') : DEFAULT_SCRAPE.intervalMs;
+  const timeoutMs = global.has('scrape_timeout') ? positive(r, global.get('scrape_timeout'), 'global.scrape_timeout') : Math.min(DEFAULT_SCRAPE.timeoutMs, intervalMs);
+  if (timeoutMs > intervalMs) throw r.error(global.get('scrape_timeout'), 'global.scrape_timeout', 'global scrape timeout greater than scrape interval');
+  out.scrapeConfigs = readScrapeConfigs(r, top.get('scrape_configs'), { intervalMs, timeoutMs }, isValidCron);
+  return out;
+}
+
+function positive(r: YamlReader, node: Parameters<YamlReader['duration']>[0], path: string): number {
+  const ms = r.duration(node, path);
+  if (ms <= 0) throw r.error(node, path, 'must be greater than 0');
+  return ms;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, undefined, '', `cannot read the config file: ${(err as Error).message}`);
+  }
+}
