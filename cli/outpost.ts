@@ -1,9 +1,14 @@
-import { agentCommand } from './agent-command.ts';
-import { aggregatorCommand } from './aggregator-command.ts';
-import { demoCommand } from './demo-command.ts';
 import { helpText, parseFlags, UsageError, type Command } from './flags.ts';
 
-const COMMANDS: readonly Command[] = [demoCommand, agentCommand, aggregatorCommand];
+/**
+ * Commands load on demand: an agent on a small device should not pay, in memory and start-up time, for the
+ * aggregator's broker, HTTP server and query engine.
+ */
+const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: 'demo', summary: 'Start an aggregator and an agent for this host in one process.', load: async () => (await import('./demo-command.ts')).demoCommand },
+  { name: 'agent', summary: 'Collect and scrape metrics, queue them durably, push them to the aggregator.', load: async () => (await import('./agent-command.ts')).agentCommand },
+  { name: 'aggregator', summary: 'Run the broker, store what agents send, serve the Prometheus API and dashboard.', load: async () => (await import('./aggregator-command.ts')).aggregatorCommand },
+];
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(12)}${c.summary}`);
@@ -16,11 +21,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`outpost: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     const flags = parseFlags(command, rest);
     if (flags === 'help') {

@@ -3,21 +3,25 @@
 // - text format: spaces and tabs may surround every token; blank lines and other `#` comments are ignored; a
 //   timestamp is integer milliseconds (digits only, so never negative); labels need no comma between them.
 // - OpenMetrics: exactly one space between tokens, no blank lines, no comments besides HELP/TYPE/UNIT, `# EOF`
-//   last; timestamps are float seconds; exemplars (` # {…} v [ts]`) are checked and discarded.
+//   last; timestamps are float seconds; exemplars (` # {…} v [ts]`) are checked and discarded. Like Prometheus,
+//   a counter sample need not end in _total, and _created lines stay ordinary samples (Prometheus' default when
+//   created-timestamp ingestion is off).
 // - Both: Go float syntax for values (nan/inf in any case), labels with empty values dropped, duplicate label
 //   names rejected, and — as Prometheus 3 does, unlike 2.42 — `le` of histogram buckets and `quantile` of
 //   summaries rewritten to OpenMetrics float form ("1" → "1.0"), so both formats yield the same series. A carriage
 //   return is an ordinary byte to Prometheus, so CRLF input fails at the first value or TYPE.
 // Deliberately narrower than Prometheus: quoted UTF-8 names (`{"my.metric"}`) are rejected, since the project's
-// label rules are the classic ones; names and values must also fit LABEL_LIMITS, and timestamps must be safe integers.
+// label rules are the classic ones; names and values must also fit LABEL_LIMITS; timestamps must be safe
+// integers; a NUL byte at the start of a text-format line is an error, not the silent end of input it is to
+// Prometheus' lexer.
 import { LABEL_LIMITS, METRIC_NAME } from '../../../protocol/labels.ts';
 import * as lex from './expfmt-cursor.ts';
 import * as float from './expfmt-float.ts';
 import type { ExpositionFormat, MetricFamilyMeta, MetricType, ParseResult, ParsedSample } from './expfmt-types.ts';
 
 // Local copies of what the scan loop uses, for the same reason as in expfmt-cursor.ts.
-const { COMMA, CR_PROBLEM, EQ, HASH, LBRACE, NL, QUOTE, RBRACE, SP, TAB, isDigitAt, isLabelChar, isLabelStart } = lex;
-const { unescape } = lex;
+const { COMMA, CR_PROBLEM, EQ, HASH, LBRACE, NL, QUOTE, RBRACE, SP, TAB } = lex;
+const { isDigitAt, isLabelChar, isLabelStart, unescape } = lex;
 const { decimalSecondsToMs, formatOpenMetricsFloat, parseGoFloat } = float;
 const { maxNameLength: MAX_NAME, maxValueLength: MAX_VALUE, maxLabelsPerSeries: MAX_LABELS } = LABEL_LIMITS;
 const NAME_LABEL: string = METRIC_NAME;
@@ -173,7 +177,7 @@ class Scanner extends lex.Cursor {
         this.fail(`expected end of line after the timestamp, got ${this.describe(this.pos)}`);
       }
     } else if (c === HASH) {
-      this.fail('exemplars are only allowed in OpenMetrics');
+      this.fail('unexpected "#" after the value (exemplars need OpenMetrics)');
     } else if (c === 45 && isDigitAt(src, this.pos + 1)) {
       this.fail('negative timestamps are not accepted in the text format (Prometheus reads digits only)');
     } else if (this.pos < src.length && c !== NL) {
@@ -290,7 +294,11 @@ class Scanner extends lex.Cursor {
     } else this.labels[name] = value;
   }
 
-  /** Prometheus 3 keys buckets and quantiles by float value, not spelling; only for the family's declared type. */
+  /**
+   * Prometheus 3 keys buckets and quantiles by float value, not spelling, for histograms and summaries only. It goes
+   * by the last TYPE line whatever the sample's name; this goes by the sample's own family, so a stray `le` on an
+   * untyped metric after a histogram keeps its spelling.
+   */
   private normalisedBound(name: string, value: string): string {
     const metric = this.metric;
     const family =
