@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AGENT_ID_RULE, isValidAgentId } from '../../protocol/topics.ts';
+import { hostCollectors } from '../collect/host/index.ts';
 import { isValidCron } from '../collect/schedule.ts';
 import { DEFAULT_SCRAPE, readScrapeConfigs } from '../collect/scrape/scrape-config.ts';
 import type { AgentConfig } from './defaults.ts';
@@ -8,7 +9,8 @@ import { ConfigError, YamlReader } from './yaml-reader.ts';
 /** What a config file may set: everything but the file's own name. */
 export type AgentFileSettings = Partial<Omit<AgentConfig, 'configFile'>>;
 
-const COLLECTORS = ['cpu', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'stat', 'time', 'uname', 'diskstats', 'hwmon', 'thermal_zone', 'cpufreq', 'pressure', 'process'];
+// The names `host.cron` accepts are the collectors' own, so the list cannot drift from what exists.
+const COLLECTORS = hostCollectors().map((c) => c.name);
 
 /**
  * Reads the agent's YAML file (agent/agent.example.yaml documents every key). Any unknown key or bad value

@@ -2,9 +2,11 @@ import { readdir } from 'node:fs/promises';
 import type { CollectedSample } from '../../../protocol/batch.ts';
 import type { Collector, MetricMeta } from '../collector.ts';
 import { hostPaths, readText, sample, sysFile, type HostCollectorOptions } from './paths.ts';
+import { localZone, type Zone } from './timezone.ts';
 
 export const TIME_META: Record<string, MetricMeta> = {
   node_time_seconds: { type: 'gauge', help: 'System time in seconds since epoch (1970).' },
+  node_time_zone_offset_seconds: { type: 'gauge', help: 'System time zone offset in seconds.' },
   node_time_clocksource_available_info: {
     type: 'gauge',
     help: "Available clocksources read from '/sys/devices/system/clocksource'.",
@@ -18,6 +20,8 @@ export const TIME_META: Record<string, MetricMeta> = {
 export interface TimeCollectorOptions extends HostCollectorOptions {
   /** Wall clock in ms; tests pin it. */
   readonly clock?: () => number;
+  /** The local zone at a time (Go's time.Now().Zone()); tests pin it. */
+  readonly zone?: (ms: number) => Promise<Zone>;
 }
 
 /**
@@ -27,10 +31,17 @@ export interface TimeCollectorOptions extends HostCollectorOptions {
 export function timeCollector(opts: TimeCollectorOptions = {}): Collector {
   const paths = hostPaths(opts);
   const clock = opts.clock ?? Date.now;
+  const zoneAt = opts.zone ?? ((ms: number) => localZone(ms));
   return {
     name: 'time',
     async collect(now: number): Promise<CollectedSample[]> {
-      const out = [sample('node_time_seconds', {}, clock() / 1000, now)];
+      const wall = clock();
+      const zone = await zoneAt(wall);
+      const out = [
+        sample('node_time_seconds', {}, wall / 1000, now),
+        // Labelled with the abbreviation (CET, CEST, UTC), so a DST switch starts a new series as in node_exporter.
+        sample('node_time_zone_offset_seconds', { time_zone: zone.name }, zone.offset, now),
+      ];
       const dir = sysFile(paths, 'devices', 'system', 'clocksource');
       let names: string[];
       try {

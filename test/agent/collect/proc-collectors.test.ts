@@ -150,7 +150,7 @@ describe('time', () => {
 
   it('still reports the time when sysfs is missing', async () => {
     const samples = await timeCollector({ sysPath: '/nonexistent-outpost-sys' }).collect(NOW);
-    expect(samples.map((s) => s.labels.__name__)).toEqual(['node_time_seconds']);
+    expect(samples.map((s) => s.labels.__name__)).toEqual(['node_time_seconds', 'node_time_zone_offset_seconds']);
     expect(Math.abs((samples[0]?.v ?? 0) - Date.now() / 1000)).toBeLessThan(5);
   });
 });

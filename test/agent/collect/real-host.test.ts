@@ -29,6 +29,8 @@ describe.runIf(process.platform === 'linux' && existsSync('/proc/stat'))('agains
     expect(pick(samples, 'node_network_receive_bytes_total', { device: 'lo' })).toHaveLength(1);
     expect(pick(samples, 'node_filesystem_device_error').length).toBeGreaterThan(0);
     expect(pick(samples, 'node_uname_info', { sysname: 'Linux' })).toHaveLength(1);
-    expect(lines).toEqual([]);
+    // Hardware that a VM or container may well lack; the /proc basics must never be skipped.
+    const optional = ['cpufreq', 'hwmon', 'thermal_zone', 'pressure', 'diskstats'];
+    for (const line of lines) expect(optional.some((name) => line.startsWith(`collector ${name} skipped`)), line).toBe(true);
   });
 });
