@@ -16,6 +16,8 @@ export interface FootprintResult {
   readonly outpost: Summary;
   readonly pair: Summary;
   readonly pairParts: { readonly nodeExporter: Summary; readonly prometheusAgent: Summary };
+  /** An idle Node.js process that has only loaded lmdb and mqtt: the floor under any Node agent. */
+  readonly nodeFloor: Summary;
 }
 
 export interface Summary {
@@ -48,6 +50,7 @@ export async function measureAgentFootprint(seconds: number, warmupSeconds: numb
       'scrape_configs:', '  - job_name: node_exporter', '    scrape_interval: 5s', `    static_configs: [{targets: ["127.0.0.1:${neOutpost}"]}]`, '',
     ].join('\n'));
     const outpost = start(process.execPath, [CLI, 'agent', '--config', agentConfig]);
+    const floor = start(process.execPath, ['--input-type=module', '-e', "await import('lmdb'); await import('mqtt'); setInterval(() => {}, 1000);"]);
     const promConfig = writeConfig(dir, 'prometheus-agent.yml', [
       'global: {scrape_interval: 5s}',
       'scrape_configs:', '  - job_name: node', `    static_configs: [{targets: ["127.0.0.1:${nePair}"]}]`,
@@ -57,9 +60,9 @@ export async function measureAgentFootprint(seconds: number, warmupSeconds: numb
 
     progress(`warming up for ${warmupSeconds} s`);
     await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
-    const measured = { outpost, nodeExporter, promAgent };
+    const measured = { outpost, nodeExporter, promAgent, floor };
     const first = Object.fromEntries(Object.entries(measured).map(([k, p]) => [k, usage(p.pid as number)])) as Record<keyof typeof measured, Usage>;
-    const rss: Record<keyof typeof measured, number[]> = { outpost: [], nodeExporter: [], promAgent: [] };
+    const rss: Record<keyof typeof measured, number[]> = { outpost: [], nodeExporter: [], promAgent: [], floor: [] };
     for (let s = 0; s < seconds; s++) {
       await new Promise((r) => setTimeout(r, 1000));
       for (const [k, p] of Object.entries(measured)) rss[k as keyof typeof measured].push(usage(p.pid as number).rssBytes);
@@ -80,6 +83,7 @@ export async function measureAgentFootprint(seconds: number, warmupSeconds: numb
       outpost: summary('outpost'),
       pair: { cpuSecondsPerMinute: ne.cpuSecondsPerMinute + pa.cpuSecondsPerMinute, rssMeanMB: ne.rssMeanMB + pa.rssMeanMB, rssMaxMB: ne.rssMaxMB + pa.rssMaxMB },
       pairParts: { nodeExporter: ne, prometheusAgent: pa },
+      nodeFloor: summary('floor'),
     };
   } finally {
     for (const p of procs) p.kill('SIGINT');
