@@ -25,12 +25,16 @@ export class UsageError extends Error {}
 export interface ParsedFlags {
   readonly values: FlagValues;
   readonly given: ReadonlySet<string>;
+  /** Arguments that are not flags, for commands that declare `positionals`. */
+  readonly positionals?: readonly string[];
 }
 
 export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly flags: FlagSpecs;
+  /** How --help names the non-flag arguments (e.g. `[DIR_OR_FILE…]`); without it, none are accepted. */
+  readonly positionals?: string;
   run(flags: ParsedFlags): Promise<void>;
 }
 
@@ -40,7 +44,7 @@ export function parseFlags(command: Command, argv: string[]): ParsedFlags | 'hel
     parsed = parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.positionals !== undefined,
       options: {
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(
@@ -59,7 +63,7 @@ export function parseFlags(command: Command, argv: string[]): ParsedFlags | 'hel
     if (raw !== undefined) given.add(name);
     values[name] = convert(name, spec, raw);
   }
-  return { values, given };
+  return { values, given, ...(command.positionals !== undefined ? { positionals: parsed.positionals } : {}) };
 }
 
 function convert(name: string, spec: FlagSpec, raw: string | boolean | undefined): FlagValues[string] {
@@ -104,5 +108,6 @@ export function helpText(command: Command): string {
   rows.push(['  -h, --help', 'show this help']);
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   const lines = rows.map(([flag, text]) => flag.padEnd(width) + text);
-  return `Usage: outpost ${command.name} [flags]\n\n${command.summary}\n\nFlags:\n${lines.join('\n')}\n`;
+  const args = command.positionals === undefined ? '' : ` ${command.positionals}`;
+  return `Usage: outpost ${command.name} [flags]${args}\n\n${command.summary}\n\nFlags:\n${lines.join('\n')}\n`;
 }

@@ -1,49 +1,90 @@
+import { labelsKey, sortedPairs, type Labels } from '../protocol/labels.ts';
 import type { Expr } from './ast.ts';
-import type { Queryable, SelectedSeries } from './queryable.ts';
-import type { Matrix, Point, Vector } from './value.ts';
+import { createEvaluator } from './eval/evaluator.ts';
+import { QueryError } from './errors.ts';
+import { exprType, parseExpr } from './parse.ts';
+import type { Queryable } from './queryable.ts';
+import { Annotations, type Point, type Value } from './value.ts';
 
 export interface EngineOptions {
   /** How far back an instant selector looks for the latest sample; Prometheus' default is 5 minutes. */
   readonly lookbackMs: number;
+  /** Step of subqueries written without one, `x[1h:]`; Prometheus uses its evaluation interval, 1 minute by default. */
+  readonly subqueryStepMs: number;
 }
 
-export const DEFAULT_ENGINE: EngineOptions = { lookbackMs: 5 * 60 * 1000 };
+export const DEFAULT_ENGINE: EngineOptions = { lookbackMs: 5 * 60_000, subqueryStepMs: 60_000 };
 
-/** Evaluates `expr` at one instant (ms). */
-export function evalInstant(q: Queryable, expr: Expr, t: number, opts = DEFAULT_ENGINE): Vector {
-  const out: Vector = [];
-  for (const series of q.select(expr.matchers, t - opts.lookbackMs, t)) {
-    const point = latestAt(series, t, opts.lookbackMs, { i: series.samples.length - 1 });
-    if (point) out.push({ metric: series.labels, point });
+export interface QueryResult {
+  readonly value: Value;
+  readonly annotations: Annotations;
+}
+
+/** Evaluates a PromQL expression at one instant t (ms). Throws QueryError for bad input or execution errors. */
+export function instantQuery(q: Queryable, text: string, t: number, opts: Partial<EngineOptions> = {}): QueryResult {
+  const o = { ...DEFAULT_ENGINE, ...opts };
+  const expr = parseExpr(text);
+  const annotations = new Annotations();
+  const evaluate = createEvaluator(q, expr, { start: t, end: t, step: 0, lookbackMs: o.lookbackMs, subqueryStepMs: o.subqueryStepMs, annotations });
+  return { value: evaluate(t), annotations };
+}
+
+/** Evaluates at every step from start to end inclusive (ms) and returns a matrix, as Prometheus' query_range. */
+export function rangeQuery(q: Queryable, text: string, start: number, end: number, step: number, opts: Partial<EngineOptions> = {}): QueryResult {
+  const o = { ...DEFAULT_ENGINE, ...opts };
+  const expr = parseExpr(text);
+  const type = exprType(expr);
+  if (type !== 'scalar' && type !== 'vector') {
+    const name = type === 'matrix' ? 'range vector' : type;
+    throw new QueryError('bad_data', `invalid expression type "${name}" for range query, must be Scalar or instant Vector`);
   }
-  return out;
-}
-
-/** Evaluates `expr` at every step from start to end inclusive (ms). */
-export function evalRange(q: Queryable, expr: Expr, start: number, end: number, step: number, opts = DEFAULT_ENGINE): Matrix {
-  const out: Matrix = [];
-  for (const series of q.select(expr.matchers, start - opts.lookbackMs, end)) {
-    const points: Point[] = [];
-    const cursor = { i: 0 };
-    for (let t = start; t <= end; t += step) {
-      // Steps move forward, so the cursor only ever advances: one pass over the samples per series.
-      while (cursor.i + 1 < series.samples.length && (series.samples[cursor.i + 1] as { t: number }).t <= t) cursor.i++;
-      const point = latestAt(series, t, opts.lookbackMs, cursor);
-      if (point) points.push(point);
+  const annotations = new Annotations();
+  const evaluate = createEvaluator(q, expr, { start, end, step, lookbackMs: o.lookbackMs, subqueryStepMs: o.subqueryStepMs, annotations });
+  const bySeries = new Map<string, { metric: Labels; points: Point[] }>();
+  for (let t = start; t <= end; t += step) {
+    const v = evaluate(t);
+    const samples = v.type === 'vector' ? v.vector : v.type === 'scalar' ? [{ metric: {}, point: { t, v: v.v } }] : [];
+    for (const x of samples) {
+      const key = labelsKey(x.metric);
+      let entry = bySeries.get(key);
+      if (!entry) bySeries.set(key, (entry = { metric: x.metric, points: [] }));
+      entry.points.push({ t, v: x.point.v });
     }
-    if (points.length > 0) out.push({ metric: series.labels, points });
   }
-  return out;
+  const matrix = [...bySeries.values()].sort((a, b) => compareLabels(a.metric, b.metric));
+  // Range results are always ordered by labels, so a sort anywhere in the query has no effect: say so.
+  if (containsSort(expr)) annotations.warn('sort is ineffective for range queries since results are always ordered by labels');
+  return { value: { type: 'matrix', matrix }, annotations };
 }
 
-/**
- * The value an instant selector sees at t: the newest sample in (t - lookback, t], unless that sample is a
- * staleness marker, which ends the series at once instead of letting it linger for the lookback window.
- */
-function latestAt(series: SelectedSeries, t: number, lookbackMs: number, cursor: { i: number }): Point | undefined {
-  let i = cursor.i;
-  while (i >= 0 && (series.samples[i] as { t: number }).t > t) i--;
-  const sample = series.samples[i];
-  if (!sample || sample.t <= t - lookbackMs || sample.stale) return undefined;
-  return { t, v: sample.v };
+/** Prometheus' labels.Compare: label pairs in name order, name before value, a prefix sorts first. */
+export function compareLabels(a: Labels, b: Labels): number {
+  const pa = sortedPairs(a);
+  const pb = sortedPairs(b);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const [na, va] = pa[i] as [string, string];
+    const [nb, vb] = pb[i] as [string, string];
+    if (na !== nb) return na < nb ? -1 : 1;
+    if (va !== vb) return va < vb ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+const SORTS = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
+
+function containsSort(e: Expr): boolean {
+  switch (e.kind) {
+    case 'call':
+      return SORTS.has(e.func) || e.args.some(containsSort);
+    case 'aggregate':
+      return containsSort(e.expr) || (e.param !== undefined && containsSort(e.param));
+    case 'binary':
+      return containsSort(e.lhs) || containsSort(e.rhs);
+    case 'unary':
+    case 'paren':
+    case 'subquery':
+      return containsSort(e.expr);
+    default:
+      return false;
+  }
 }

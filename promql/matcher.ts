@@ -1,3 +1,5 @@
+import { compileGoRegex, GoRegexError } from '../agent/collect/scrape/relabel-regex.ts';
+import { spellOutCaseFolding } from './parse-regex.ts';
 import type { Labels } from '../protocol/labels.ts';
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
@@ -19,11 +21,26 @@ export function makeMatcher(type: MatchType, name: string, value: string): Match
       return { type, name, value, matches: (v) => v !== value };
     case '=~':
     case '!~': {
-      // PromQL regexes are fully anchored (RE2 semantics; JavaScript's dialect covers the common subset).
-      const re = new RegExp(`^(?:${value})$`, 's');
+      // Go (RE2) syntax, fully anchored, `.` matching newlines, as Prometheus 3 compiles `^(?s:<re>)$`.
+      // Throws GoRegexError for a regex Go would refuse or JavaScript cannot match the same way.
+      const re = compileAnchored(value);
       return type === '=~'
         ? { type, name, value, matches: (v) => re.test(v) }
         : { type, name, value, matches: (v) => !re.test(v) };
+    }
+  }
+}
+
+/** compileGoRegex, with case-insensitive flag groups inside the pattern (`a(?i:b)`) spelt out as classes. */
+function compileAnchored(source: string): RegExp {
+  try {
+    return compileGoRegex(source);
+  } catch (err) {
+    if (!(err instanceof GoRegexError) || !err.message.includes('flag group')) throw err;
+    try {
+      return compileGoRegex(spellOutCaseFolding(source));
+    } catch {
+      throw err;
     }
   }
 }

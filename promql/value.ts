@@ -1,6 +1,6 @@
 import type { Labels } from '../protocol/labels.ts';
 
-/** A stored sample as queries see it; `stale` is Prometheus' staleness marker. */
+/** A stored sample as storage returns it; `stale` is Prometheus' staleness marker. */
 export interface StoredSample {
   readonly t: number;
   readonly v: number;
@@ -12,10 +12,12 @@ export interface Point {
   readonly v: number;
 }
 
-/** One element of an instant vector. */
+/** One element of an instant vector at evaluation time `t`. */
 export interface VectorSample {
   readonly metric: Labels;
   readonly point: Point;
+  /** The stored sample's own timestamp when this came straight from a vector selector (timestamp() uses it). */
+  readonly sampleT?: number;
 }
 
 export interface RangeSeries {
@@ -25,3 +27,25 @@ export interface RangeSeries {
 
 export type Vector = VectorSample[];
 export type Matrix = RangeSeries[];
+
+/** Every PromQL value, tagged by its type. */
+export type Value =
+  | { readonly type: 'scalar'; readonly t: number; readonly v: number }
+  | { readonly type: 'string'; readonly t: number; readonly v: string }
+  | { readonly type: 'vector'; readonly vector: Vector }
+  | { readonly type: 'matrix'; readonly matrix: Matrix };
+
+/**
+ * Warnings and infos a query produced (Prometheus' annotations: e.g. "PromQL info: metric might not be a
+ * counter"). They are returned with the result, never thrown.
+ */
+export class Annotations {
+  readonly warnings = new Set<string>();
+  readonly infos = new Set<string>();
+  warn(message: string): void {
+    this.warnings.add(`PromQL warning: ${message}`);
+  }
+  info(message: string): void {
+    this.infos.add(`PromQL info: ${message}`);
+  }
+}

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { isValidLabelName } from '../../protocol/labels.ts';
 import { QueryError } from '../../promql/errors.ts';
 import type { Matcher } from '../../promql/matcher.ts';
-import { parseExpr } from '../../promql/parse.ts';
+import { parseSeriesSelector } from '../../promql/selector.ts';
 import type { Storage } from '../store/storage.ts';
 import { readParams, type Params } from './params.ts';
 import { ApiError, failure, success } from './respond.ts';
@@ -10,7 +10,7 @@ import { ApiError, failure, success } from './respond.ts';
 function selectors(params: Params): Matcher[][] {
   return params.all('match[]').map((text) => {
     try {
-      return [...parseExpr(text).matchers];
+      return [...parseSeriesSelector(text)];
     } catch (err) {
       if (err instanceof QueryError) throw new ApiError('bad_data', `invalid parameter "match[]": ${err.message}`);
       throw err;

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
-import { evalInstant, evalRange } from '../../promql/engine.ts';
+import { instantQuery, rangeQuery, type QueryResult } from '../../promql/engine.ts';
 import { QueryError } from '../../promql/errors.ts';
-import { parseExpr } from '../../promql/parse.ts';
 import type { Queryable } from '../../promql/queryable.ts';
+import type { Value } from '../../promql/value.ts';
 import { formatTime, formatValue } from './format.ts';
 import { parseDuration, parseTime, readParams } from './params.ts';
 import { ApiError, failure, success } from './respond.ts';
@@ -10,12 +10,38 @@ import { ApiError, failure, success } from './respond.ts';
 /** Prometheus refuses range queries with more points per series than this. */
 const MAX_POINTS_PER_SERIES = 11_000;
 
-function parseQuery(text: string | undefined) {
+/** Parse errors are reported against the "query" parameter, as Prometheus does; execution errors as they are. */
+function run(query: () => QueryResult): QueryResult {
   try {
-    return parseExpr(text ?? '');
+    return query();
   } catch (err) {
-    if (err instanceof QueryError) throw new ApiError('bad_data', `invalid parameter "query": ${err.message}`);
+    if (err instanceof QueryError && err.type === 'bad_data' && /parse error|no expression/.test(err.message)) {
+      throw new ApiError('bad_data', `invalid parameter "query": ${err.message}`);
+    }
     throw err;
+  }
+}
+
+/** Prometheus' `data` for each result type, plus warnings and infos when there are any. */
+function body({ value, annotations }: QueryResult) {
+  const data = { resultType: value.type, result: result(value) };
+  const extra = {
+    ...(annotations.warnings.size > 0 ? { warnings: [...annotations.warnings] } : {}),
+    ...(annotations.infos.size > 0 ? { infos: [...annotations.infos] } : {}),
+  };
+  return { data, extra };
+}
+
+function result(value: Value) {
+  switch (value.type) {
+    case 'scalar':
+      return [formatTime(value.t), formatValue(value.v)];
+    case 'string':
+      return [formatTime(value.t), value.v];
+    case 'vector':
+      return value.vector.map((s) => ({ metric: s.metric, value: [formatTime(s.point.t), formatValue(s.point.v)] }));
+    case 'matrix':
+      return value.matrix.map((s) => ({ metric: s.metric, values: s.points.map((p) => [formatTime(p.t), formatValue(p.v)]) }));
   }
 }
 
@@ -26,13 +52,9 @@ export function queryRoutes(storage: Queryable, now: () => number): Hono {
   const instant = async (c: Context) => {
     try {
       const params = await readParams(c);
-      const expr = parseQuery(params.get('query'));
       const t = parseTime('time', params.get('time'), now());
-      const result = evalInstant(storage, expr, t).map((s) => ({
-        metric: s.metric,
-        value: [formatTime(s.point.t), formatValue(s.point.v)],
-      }));
-      return success(c, { resultType: 'vector', result });
+      const { data, extra } = body(run(() => instantQuery(storage, params.get('query') ?? '', t)));
+      return success(c, data, extra);
     } catch (err) {
       return failure(c, err);
     }
@@ -52,12 +74,8 @@ export function queryRoutes(storage: Queryable, now: () => number): Hono {
       if (Math.floor((end - start) / step) > MAX_POINTS_PER_SERIES) {
         throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       }
-      const expr = parseQuery(params.get('query'));
-      const result = evalRange(storage, expr, start, end, step).map((s) => ({
-        metric: s.metric,
-        values: s.points.map((p) => [formatTime(p.t), formatValue(p.v)]),
-      }));
-      return success(c, { resultType: 'matrix', result });
+      const { data, extra } = body(run(() => rangeQuery(storage, params.get('query') ?? '', start, end, step)));
+      return success(c, data, extra);
     } catch (err) {
       return failure(c, err);
     }

@@ -24,8 +24,8 @@ export class ApiError extends Error {
   }
 }
 
-export function success(c: Context, data: unknown) {
-  return c.json({ status: 'success', data });
+export function success(c: Context, data: unknown, extra: Record<string, unknown> = {}) {
+  return c.json({ status: 'success', data, ...extra });
 }
 
 /** Prometheus' error body: `{"status":"error","errorType":"bad_data","error":"…"}`. */

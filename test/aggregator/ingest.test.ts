@@ -9,7 +9,7 @@ import { buildBatch } from '../../protocol/batch.ts';
 import { decodeAck, encodeBatch, encodeStatus } from '../../protocol/codec.ts';
 import type { Logger } from '../../protocol/log.ts';
 import { metricsTopic, topicFor } from '../../protocol/topics.ts';
-import { parseExpr } from '../../promql/parse.ts';
+import { parseSeriesSelector } from '../../promql/selector.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const T = 1_700_000_000_000;
@@ -50,7 +50,7 @@ async function send(ingest: Ingest, topic: string, payload: Uint8Array) {
   return { topic: reply.topic, ack: decodeAck(reply.payload) };
 }
 
-const stored = () => [...storage.select([...parseExpr('{__name__=~".+"}').matchers], 0, NOW)];
+const stored = () => [...storage.select([...parseSeriesSelector('{__name__=~".+"}')], 0, NOW)];
 
 describe('createIngest', () => {
   it('stores a good batch and acks it on the agent ack topic', async () => {

@@ -3,11 +3,11 @@ import { openLmdbStore } from '../../aggregator/store/lmdb-store.ts';
 import type { Storage } from '../../aggregator/store/storage.ts';
 import { buildBatch, type CollectedSample } from '../../protocol/batch.ts';
 import { makeMatcher, type Matcher } from '../../promql/matcher.ts';
-import { parseExpr } from '../../promql/parse.ts';
+import { parseSeriesSelector } from '../../promql/selector.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const T = 1_700_000_000_000;
-const sel = (q: string): Matcher[] => [...parseExpr(q).matchers];
+const sel = (q: string): Matcher[] => [...parseSeriesSelector(q)];
 const up = (job: string, instance = 'h1') => ({ __name__: 'up', job, instance });
 
 let dir: ReturnType<typeof tempDir>;

@@ -50,7 +50,7 @@ describe('store and forward through an aggregator outage', () => {
       const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
       const backlog = body.data.result[0]?.value[1];
       return backlog !== undefined && Number(backlog) <= 1 ? true : undefined;
-    }, 30_000, 'the backlog to drain');
+    }, 60_000, 'the backlog to drain');
     expect(await agent.stop('SIGINT')).toBe(0);
     expect(await aggregator.stop('SIGINT')).toBe(0);
 
@@ -65,9 +65,9 @@ describe('store and forward through an aggregator outage', () => {
     await store.close();
 
     expect(created).toBeGreaterThan(15);
-    expect(queued.size).toBeLessThanOrEqual(3);
+    expect(queued.size).toBeLessThanOrEqual(10);
     // Every sequence number is stored or still queued (a stored batch whose ack was cut off may be both:
     // its resend is answered as a duplicate), so nothing collected was lost.
     expect(seqs.filter((seq) => !stored.includes(seq) && !queued.has(seq))).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 });

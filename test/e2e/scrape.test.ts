@@ -55,7 +55,7 @@ describe('an agent scraping an exporter, configured by YAML and reloaded on SIGH
     const [temp] = await eventually(async () => {
       const r = await series('freezer_temperature_celsius');
       return r.length > 0 ? r : undefined;
-    }, 20_000, 'the scraped series');
+    }, 45_000, 'the scraped series');
     expect(temp?.metric).toEqual({ __name__: 'freezer_temperature_celsius', instance: `127.0.0.1:${exporterPort}`, job: 'freezer', unit: 'A' });
     expect(temp?.value[1]).toBe('-18.5');
     expect((await series('up{job="freezer"}'))[0]?.value[1]).toBe('1');
@@ -65,7 +65,7 @@ describe('an agent scraping an exporter, configured by YAML and reloaded on SIGH
   it('adds a job on SIGHUP and keeps running when the new file is invalid', async () => {
     writeFileSync(configFile, config(['freezer', 'fridge']));
     agent.child.kill('SIGHUP');
-    await eventually(async () => ((await series('up{job="fridge"}')).length > 0 ? true : undefined), 20_000, 'the new job');
+    await eventually(async () => ((await series('up{job="fridge"}')).length > 0 ? true : undefined), 45_000, 'the new job');
 
     writeFileSync(configFile, `${config(['freezer'])}  - job_nam: typo\n`);
     agent.child.kill('SIGHUP');

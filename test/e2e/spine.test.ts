@@ -49,7 +49,7 @@ describe('agent and aggregator as real processes', () => {
     const result = await eventually(async () => {
       const body = await query('node_load1');
       return body.data.result.length > 0 ? body : undefined;
-    }, 20_000, 'node_load1 to arrive');
+    }, 45_000, 'node_load1 to arrive');
     expect(result.status).toBe('success');
     expect(result.data.resultType).toBe('vector');
     const [sample] = result.data.result;

@@ -25,7 +25,7 @@ export function startOutpost(args: string[]): RunningProcess {
   const proc: RunningProcess = {
     child,
     output: () => out,
-    async waitFor(text, timeoutMs = 20_000) {
+    async waitFor(text, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!out.includes(text)) {
         if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before printing ${JSON.stringify(text)}:\n${out}`);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Labels } from '../../protocol/labels.ts';
-import { DEFAULT_ENGINE, evalInstant, evalRange } from '../../promql/engine.ts';
+import { DEFAULT_ENGINE, instantQuery, rangeQuery } from '../../promql/engine.ts';
 import { matchesAll, type Matcher } from '../../promql/matcher.ts';
-import { parseExpr } from '../../promql/parse.ts';
 import type { Queryable, SelectedSeries } from '../../promql/queryable.ts';
-import type { StoredSample } from '../../promql/value.ts';
+import type { Matrix, StoredSample, Vector } from '../../promql/value.ts';
 
 const MIN = 60_000;
 const T = 1_700_000_000_000;
@@ -31,10 +30,19 @@ function memory(data: Array<[Labels, Raw[]]>): Queryable & { calls: Array<[numbe
 }
 
 const up = (instance: string): Labels => ({ __name__: 'up', instance });
-const instant = (q: Queryable, query: string, t: number) =>
-  evalInstant(q, parseExpr(query), t).map((s) => [s.metric.instance, s.point.t, s.point.v]);
+const evalInstant = (q: Queryable, query: string, t: number, opts = {}): Vector => {
+  const { value } = instantQuery(q, query, t, opts);
+  if (value.type !== 'vector') throw new Error(`expected a vector, got ${value.type}`);
+  return value.vector;
+};
+const evalRange = (q: Queryable, query: string, start: number, end: number, step: number, opts = {}): Matrix => {
+  const { value } = rangeQuery(q, query, start, end, step, opts);
+  if (value.type !== 'matrix') throw new Error(`expected a matrix, got ${value.type}`);
+  return value.matrix;
+};
+const instant = (q: Queryable, query: string, t: number) => evalInstant(q, query, t).map((s) => [s.metric.instance, s.point.t, s.point.v]);
 const range = (q: Queryable, query: string, start: number, end: number, step: number) =>
-  evalRange(q, parseExpr(query), start, end, step).map((s) => [s.metric.instance, s.points.map((p) => [p.t - start, p.v])]);
+  evalRange(q, query, start, end, step).map((s) => [s.metric.instance, s.points.map((p) => [p.t - start, p.v])]);
 
 describe('evalInstant', () => {
   it('returns the newest sample at or before t, stamped with t, for matching series only', () => {
@@ -53,7 +61,7 @@ describe('evalInstant', () => {
 
   it('keeps the metric labels, __name__ included', () => {
     const q = memory([[up('a'), [[T, 1]]]]);
-    expect(evalInstant(q, parseExpr('up'), T)[0]?.metric).toEqual({ __name__: 'up', instance: 'a' });
+    expect(evalInstant(q, 'up', T)[0]?.metric).toEqual({ __name__: 'up', instance: 'a' });
   });
 
   it('looks back 5 minutes, left-open: exactly 5m old is gone, 4m59.999s old is still there', () => {
@@ -70,8 +78,8 @@ describe('evalInstant', () => {
 
   it('honours a custom lookback', () => {
     const q = memory([[up('a'), [[T - 30_000, 1]]]]);
-    expect(evalInstant(q, parseExpr('up'), T, { lookbackMs: 30_000 })).toEqual([]);
-    expect(evalInstant(q, parseExpr('up'), T, { lookbackMs: 30_001 })).toHaveLength(1);
+    expect(evalInstant(q, 'up', T, { lookbackMs: 30_000 })).toEqual([]);
+    expect(evalInstant(q, 'up', T, { lookbackMs: 30_001 })).toHaveLength(1);
     expect(DEFAULT_ENGINE.lookbackMs).toBe(5 * MIN);
   });
 
@@ -85,7 +93,7 @@ describe('evalInstant', () => {
 
   it('returns a real NaN sample (not a stale marker) as NaN', () => {
     const q = memory([[up('a'), [[T, NaN]]]]);
-    const [sample] = evalInstant(q, parseExpr('up'), T);
+    const [sample] = evalInstant(q, 'up', T);
     expect(Number.isNaN(sample?.point.v)).toBe(true);
   });
 });
@@ -122,9 +130,9 @@ describe('evalRange', () => {
     for (let i = 0; i < 60; i++) samples.push([T + i * 7_000 + (i % 3) * 1_000, i % 11 === 5 ? 'stale' : i]);
     const q = memory([[up('a'), samples]]);
     const step = 13_000;
-    const got = new Map(evalRange(q, parseExpr('up'), T, T + 10 * MIN, step)[0]?.points.map((p) => [p.t, p.v]));
+    const got = new Map(evalRange(q, 'up', T, T + 10 * MIN, step)[0]?.points.map((p) => [p.t, p.v]));
     for (let t = T; t <= T + 10 * MIN; t += step) {
-      expect(got.get(t)).toBe(evalInstant(q, parseExpr('up'), t)[0]?.point.v);
+      expect(got.get(t)).toBe(evalInstant(q, 'up', t)[0]?.point.v);
     }
   });
 });

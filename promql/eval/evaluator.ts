@@ -1,0 +1,140 @@
+import { labelsKey, type Labels } from '../../protocol/labels.ts';
+import { aggregate } from '../aggregate.ts';
+import type { Expr, VectorSelector } from '../ast.ts';
+import { QueryError } from '../errors.ts';
+import { FUNCTIONS } from '../functions/registry.ts';
+import type { Queryable, SelectedSeries } from '../queryable.ts';
+import type { Annotations, Matrix, Point, Value, Vector } from '../value.ts';
+import { isComparison, isSetOperator, setOperation, vectorScalar, vectorVector, floatOp, withoutName } from './binary.ts';
+import { instantVector, rangeMatrix } from './selectors.ts';
+import { atTime, selectorWindows, type Window } from './windows.ts';
+
+export interface EvalSettings {
+  readonly start: number;
+  readonly end: number;
+  /** The range query's step (0 for an instant query): what step() returns. */
+  readonly step: number;
+  /** Default step of subqueries without one (Prometheus: the global evaluation interval). */
+  readonly subqueryStepMs: number;
+  readonly lookbackMs: number;
+  readonly annotations: Annotations;
+}
+
+/**
+ * Evaluates an expression one step at a time. Storage is read once per selector for the whole query (see
+ * windows.ts); each step then only slices those samples.
+ */
+export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: number) => Value {
+  const windows = selectorWindows(root, s.start, s.end, s.lookbackMs);
+  const selected = new Map<VectorSelector, SelectedSeries[]>();
+  const seriesOf = (sel: VectorSelector): SelectedSeries[] => {
+    let series = selected.get(sel);
+    if (!series) {
+      const w = windows.get(sel) as Window;
+      series = [...q.select(sel.matchers, w.mint, w.maxt)];
+      selected.set(sel, series);
+    }
+    return series;
+  };
+  const at = (e: { at?: Parameters<typeof atTime>[0] }, t: number) => atTime(e.at, t, s.start, s.end);
+
+  const evalAt = (e: Expr, t: number): Value => {
+    switch (e.kind) {
+      case 'number':
+        return { type: 'scalar', t, v: e.value };
+      case 'string':
+        return { type: 'string', t, v: e.value };
+      case 'paren':
+        return evalAt(e.expr, t);
+      case 'unary': {
+        const v = evalAt(e.expr, t);
+        if (e.op === '+') return v;
+        if (v.type === 'scalar') return { type: 'scalar', t, v: -v.v };
+        if (v.type === 'vector') return vector(v.vector.map((x) => ({ metric: withoutName(x.metric), point: { t, v: -x.point.v } })));
+        throw new QueryError('execution', `unary minus is not defined for a ${v.type}`);
+      }
+      case 'vector_selector':
+        return { type: 'vector', vector: instantVector(seriesOf(e), at(e, t) - e.offsetMs, t, s.lookbackMs) };
+      case 'matrix_selector':
+        return { type: 'matrix', matrix: rangeMatrix(seriesOf(e.selector), at(e.selector, t) - e.selector.offsetMs, e.rangeMs) };
+      case 'subquery':
+        return { type: 'matrix', matrix: subquery(e, t) };
+      case 'call': {
+        // The query's own bounds, fixed for the whole query, in seconds as Prometheus returns them.
+        const bound = QUERY_BOUNDS[e.func];
+        if (bound) return { type: 'scalar', t, v: bound(s) / 1000 };
+        const impl = FUNCTIONS[e.func];
+        if (!impl) throw new QueryError('execution', `function "${e.func}" is not supported`);
+        const args = e.args.map((a) => evalAt(a, t));
+        const out = impl(args, { t, annotations: s.annotations, argExprs: e.args });
+        return out.type === 'vector' ? vector(out.vector) : out;
+      }
+      case 'aggregate': {
+        const operand = evalAt(e.expr, t);
+        if (operand.type !== 'vector') throw new QueryError('execution', `aggregation needs an instant vector, got ${operand.type}`);
+        const p = e.param ? evalAt(e.param, t) : undefined;
+        const param = p?.type === 'scalar' || p?.type === 'string' ? p.v : undefined;
+        return {
+          type: 'vector',
+          vector: aggregate({ op: e.op, vector: operand.vector, ...(param !== undefined ? { param } : {}), grouping: e.grouping, without: e.without, t, annotations: s.annotations }),
+        };
+      }
+      case 'binary': {
+        const l = evalAt(e.lhs, t);
+        const r = evalAt(e.rhs, t);
+        if (l.type === 'scalar' && r.type === 'scalar') {
+          const { v, keep } = floatOp(e.op, l.v, r.v);
+          return { type: 'scalar', t, v: isComparison(e.op) ? (keep ? 1 : 0) : v };
+        }
+        if (l.type === 'vector' && r.type === 'scalar') return vector(vectorScalar(e.op, l.vector, r.v, false, e.returnBool, t));
+        if (l.type === 'scalar' && r.type === 'vector') return vector(vectorScalar(e.op, r.vector, l.v, true, e.returnBool, t));
+        if (l.type === 'vector' && r.type === 'vector' && e.matching) {
+          if (isSetOperator(e.op)) return { type: 'vector', vector: setOperation(e.op, l.vector, r.vector, e.matching) };
+          return vector(vectorVector(e.op, l.vector, r.vector, e.matching, e.returnBool, t));
+        }
+        throw new QueryError('execution', `binary operator "${e.op}" between ${l.type} and ${r.type} is not defined`);
+      }
+    }
+  };
+
+  /** Evaluates the inner expression at its own steps in (te - range, te], aligned to multiples of the step. */
+  function subquery(e: Extract<Expr, { kind: 'subquery' }>, t: number): Matrix {
+    const step = e.stepMs ?? s.subqueryStepMs;
+    const te = at(e, t) - e.offsetMs;
+    const from = te - e.rangeMs;
+    let first = Math.floor(from / step) * step;
+    if (first <= from) first += step;
+    const bySeries = new Map<string, { metric: Labels; points: Point[] }>();
+    for (let ti = first; ti <= te; ti += step) {
+      const v = evalAt(e.expr, ti);
+      const samples: Vector = v.type === 'vector' ? v.vector : v.type === 'scalar' ? [{ metric: {}, point: { t: ti, v: v.v } }] : [];
+      for (const x of samples) {
+        const key = labelsKey(x.metric);
+        let entry = bySeries.get(key);
+        if (!entry) bySeries.set(key, (entry = { metric: x.metric, points: [] }));
+        entry.points.push({ t: ti, v: x.point.v });
+      }
+    }
+    return [...bySeries.values()];
+  }
+
+  return (t) => evalAt(root, t);
+}
+
+const QUERY_BOUNDS: Record<string, (s: EvalSettings) => number> = {
+  start: (s) => s.start,
+  end: (s) => s.end,
+  step: (s) => s.step,
+  range: (s) => s.end - s.start,
+};
+
+/** A vector whose label sets must be unique: dropping names can make two series collide, which Prometheus refuses. */
+function vector(v: Vector): Value {
+  const seen = new Set<string>();
+  for (const x of v) {
+    const key = labelsKey(x.metric);
+    if (seen.has(key)) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
+    seen.add(key);
+  }
+  return { type: 'vector', vector: v };
+}

@@ -1,0 +1,162 @@
+import { QueryError } from '../errors.ts';
+import type { Point, Value, Vector } from '../value.ts';
+import { dropMetricName, eachSeries, goFormatF, goFormatG, matrixArg, sample, scalarArg, vectorValue } from './common.ts';
+import { goSort } from './gosort.ts';
+import { KahanSum, kahanInc } from './kahan.ts';
+import type { CallContext, FunctionImpl } from './registry.ts';
+
+/**
+ * A `<aggr>_over_time` function: one output sample per series that has samples in the window. Only
+ * last_over_time and first_over_time keep the metric name (they act like an offset).
+ */
+function overTime(f: (points: readonly Point[], args: readonly Value[], ctx: CallContext) => number, keepName = false, matrixIndex = 0): FunctionImpl {
+  return (args, ctx) => {
+    const out: Vector = [];
+    eachSeries(matrixArg(args, matrixIndex), (metric, points) => {
+      out.push(sample(keepName ? metric : dropMetricName(metric), ctx.t, f(points, args, ctx)));
+    });
+    return vectorValue(out);
+  };
+}
+
+/** Prometheus' quantile helper: sorts (NaN first, as vectorByValueHeap) and interpolates between neighbours. */
+export function quantile(q: number, values: number[]): number {
+  if (values.length === 0 || Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  goSort(values, (a, b) => Number.isNaN(a) || a < b);
+  const n = values.length;
+  const rank = q * (n - 1);
+  const lowerIndex = Math.max(0, Math.floor(rank));
+  const upperIndex = Math.min(n - 1, lowerIndex + 1);
+  const weight = rank - Math.floor(rank);
+  return (values[lowerIndex] as number) * (1 - weight) + (values[upperIndex] as number) * weight;
+}
+
+/**
+ * avg_over_time: a Kahan-compensated sum divided by the count, switching to an incremental mean once the sum
+ * would overflow (Prometheus issue 16714).
+ */
+function avg(points: readonly Point[]): number {
+  let sum = (points[0] as Point).v;
+  let count = 1;
+  let mean = 0;
+  let c = 0;
+  let incremental = false;
+  for (let i = 1; i < points.length; i++) {
+    const v = (points[i] as Point).v;
+    count = i + 1;
+    if (!incremental) {
+      const [newSum, newC] = kahanInc(v, sum, c);
+      if (newSum !== Infinity && newSum !== -Infinity) {
+        sum = newSum;
+        c = newC;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (count - 1);
+      c /= count - 1;
+    }
+    const q = (count - 1) / count;
+    [mean, c] = kahanInc(v / count, q * mean, q * c);
+  }
+  if (incremental) return mean + c;
+  return sum / count + c / count;
+}
+
+/** Welford's variance with Kahan-compensated running mean and sum of squares, as Prometheus' varianceOverTime. */
+function variance(points: readonly Point[]): number {
+  let count = 0;
+  let mean = 0, cMean = 0, aux = 0, cAux = 0;
+  for (const p of points) {
+    count++;
+    const delta = p.v - (mean + cMean);
+    [mean, cMean] = kahanInc(delta / count, mean, cMean);
+    [aux, cAux] = kahanInc(delta * (p.v - (mean + cMean)), aux, cAux);
+  }
+  return (aux + cAux) / count;
+}
+
+/** min/max_over_time and ts_of_min/max_over_time: the first sample replaced whenever `better` says so. */
+function extreme(better: (cur: number, best: number) => boolean, timestamp: boolean): (points: readonly Point[]) => number {
+  return (points) => {
+    let best = (points[0] as Point).v;
+    let bestT = (points[0] as Point).t;
+    for (const p of points) {
+      if (better(p.v, best)) {
+        best = p.v;
+        bestT = p.t;
+      }
+    }
+    return timestamp ? bestT / 1000 : best;
+  };
+}
+
+function quantileOverTime(points: readonly Point[], args: readonly Value[], ctx: CallContext): number {
+  const q = scalarArg(args, 0);
+  if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFormatG(q)}`);
+  return quantile(q, points.map((p) => p.v));
+}
+
+/** Median absolute deviation; any NaN sample makes it NaN. */
+function mad(points: readonly Point[]): number {
+  if (points.some((p) => Number.isNaN(p.v))) return NaN;
+  const values = points.map((p) => p.v);
+  const median = quantile(0.5, values);
+  return quantile(
+    0.5,
+    values.map((v) => Math.abs(v - median)),
+  );
+}
+
+/**
+ * double_exponential_smoothing (holt_winters in Prometheus 2): level smoothed by sf, trend by tf, both strictly
+ * between 0 and 1. Series with fewer than two samples give no result.
+ */
+function doubleExponentialSmoothing(args: readonly Value[], ctx: CallContext): Value {
+  const sf = scalarArg(args, 1);
+  const tf = scalarArg(args, 2);
+  const out: Vector = [];
+  eachSeries(matrixArg(args, 0), (metric, points) => {
+    if (sf <= 0 || sf >= 1) throw new QueryError('execution', `invalid smoothing factor. Expected: 0 < sf < 1, got: ${goFormatF(sf)}`);
+    if (tf <= 0 || tf >= 1) throw new QueryError('execution', `invalid trend factor. Expected: 0 < tf < 1, got: ${goFormatF(tf)}`);
+    if (points.length < 2) return;
+    let s0 = 0;
+    let s1 = (points[0] as Point).v;
+    let b = (points[1] as Point).v - s1;
+    for (let i = 1; i < points.length; i++) {
+      const x = sf * (points[i] as Point).v;
+      // The trend at i-1: the first trend is the raw difference.
+      if (i > 1) b = tf * (s1 - s0) + (1 - tf) * b;
+      const y = (1 - sf) * (s1 + b);
+      s0 = s1;
+      s1 = x + y;
+    }
+    out.push(sample(dropMetricName(metric), ctx.t, s1));
+  });
+  return vectorValue(out);
+}
+
+export const OVER_TIME_FUNCTIONS: Record<string, FunctionImpl> = {
+  avg_over_time: overTime(avg),
+  sum_over_time: overTime((points) => {
+    const s = new KahanSum();
+    for (const p of points) s.add(p.v);
+    return s.value();
+  }),
+  count_over_time: overTime((points) => points.length),
+  min_over_time: overTime(extreme((cur, best) => cur < best || Number.isNaN(best), false)),
+  max_over_time: overTime(extreme((cur, best) => cur > best || Number.isNaN(best), false)),
+  ts_of_min_over_time: overTime(extreme((cur, best) => cur <= best || Number.isNaN(best), true)),
+  ts_of_max_over_time: overTime(extreme((cur, best) => cur >= best || Number.isNaN(best), true)),
+  last_over_time: overTime((points) => (points[points.length - 1] as Point).v, true),
+  first_over_time: overTime((points) => (points[0] as Point).v, true),
+  ts_of_last_over_time: overTime((points) => (points[points.length - 1] as Point).t / 1000),
+  ts_of_first_over_time: overTime((points) => (points[0] as Point).t / 1000),
+  present_over_time: overTime(() => 1),
+  stdvar_over_time: overTime(variance),
+  stddev_over_time: overTime((points) => Math.sqrt(variance(points))),
+  mad_over_time: overTime(mad),
+  quantile_over_time: overTime(quantileOverTime, false, 1),
+  double_exponential_smoothing: doubleExponentialSmoothing,
+};
