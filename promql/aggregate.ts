@@ -1,5 +1,6 @@
 import type { Labels } from '../protocol/labels.ts';
-import { formatFloatF, formatFloatG, goQuote, goSort } from './aggregate-go.ts';
+import { formatFloatF, formatFloatG, goQuote } from './aggregate-go.ts';
+import { quantile } from './functions/over-time.ts';
 import { cachedGroupOf, groupOf, paramStats, warnAt, type ParamStats } from './aggregate-group.ts';
 import { aggregateK } from './aggregate-k.ts';
 import type { AggregateOp } from './ast.ts';
@@ -150,19 +151,6 @@ function result(op: AggregateOp, acc: Acc, q: number): number {
   }
 }
 
-/** The φ-quantile of values, interpolating linearly between the two nearest ranks; NaN sorts below everything. */
-export function quantile(q: number, values: number[]): number {
-  if (values.length === 0 || Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  goSort(values, (a, b) => Number.isNaN(a) || a < b);
-  const n = values.length;
-  const rank = q * (n - 1);
-  const lower = Math.max(0, Math.floor(rank));
-  const upper = Math.min(n - 1, lower + 1);
-  const weight = rank - Math.floor(rank);
-  return (values[lower] as number) * (1 - weight) + (values[upper] as number) * weight;
-}
 
 function aggregateFloats(args: AggregateArgs, grouping: readonly string[]): Vector {
   const { op } = args;
