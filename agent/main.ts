@@ -6,12 +6,13 @@ import type { Logger } from '../protocol/log.ts';
 import { createBatcher } from './buffer/batcher.ts';
 import { openLmdbQueue } from './buffer/lmdb-queue.ts';
 import type { Collector } from './collect/collector.ts';
-import { collectAll, hostCollectors } from './collect/host/index.ts';
+import { collectAll, hostCollectors, hostMetricMeta } from './collect/host/index.ts';
+import { metadataOf } from './collect/metadata.ts';
 import { schedule, type Scheduled } from './collect/schedule.ts';
 import { createScrapeManager } from './collect/scrape/manager.ts';
 import type { AgentConfig } from './config/defaults.ts';
 import { startPublisher } from './publish/publisher.ts';
-import { selfMetrics } from './self-metrics.ts';
+import { SELF_METRIC_META, selfMetrics } from './self-metrics.ts';
 
 export interface RunningAgent {
   /** Collects host metrics once now and queues them (what the interval timer does). */
@@ -41,27 +42,29 @@ export async function startAgent(initial: AgentConfig, { log, now = Date.now, lo
     // Never longer than half an interval, so each collection tick still makes its own batch.
     delayMs: Math.min(config.batchDelayMs, config.intervalMs / 2),
     maxSamples: MAX_SAMPLES_PER_BATCH,
-    write: async (samples) => {
-      await queue.enqueue((seq) => encodeBatch(buildBatch(config.id, seq, samples)), now());
+    now,
+    write: async (samples, metadata) => {
+      await queue.enqueue((seq) => encodeBatch(buildBatch(config.id, seq, samples, metadata)), now());
       publisher.notify();
     },
     onError: (err, n) => log.error(`could not queue a batch of ${n} samples: ${err.message}`),
   });
-  const scrapes = createScrapeManager({ sink: (s) => batcher.add(s), log, now, userAgent: 'Outpost-Agent' });
+  const scrapes = createScrapeManager({ sink: (s, m) => batcher.add(s, m), log, now, userAgent: 'Outpost-Agent' });
 
   // Host metrics carry the labels a Prometheus scrape of node_exporter would add.
   const withTarget = (samples: CollectedSample[], job: string) =>
     samples.map((s) => ({ ...s, labels: { ...s.labels, job, instance: config.id } }));
   const collect = async (collectors: readonly Collector[], t: number) => {
     const host = await collectAll(collectors, t, (line) => log.warn(line));
-    batcher.add(withTarget(host, 'node'));
+    batcher.add(withTarget(host, 'node'), metadataOf(host, hostMetricMeta));
   };
 
   let timers: Scheduled[] = [];
   let onInterval: Collector[] = [];
   const tick = async (t: number) => {
     if (onInterval.length > 0) await collect(onInterval, t);
-    batcher.add(withTarget(selfMetrics(queue.stats(), publisher.counters, publisher.isConnected(), t), 'outpost'));
+    const self = selfMetrics(queue.stats(), publisher.counters, publisher.isConnected(), t);
+    batcher.add(withTarget(self, 'outpost'), metadataOf(self, (name) => SELF_METRIC_META[name]));
   };
   function applySchedules() {
     timers.forEach((t) => t.stop());

@@ -1,6 +1,18 @@
 import type { CollectedSample } from '../protocol/batch.ts';
 import type { QueueStats } from './buffer/queue.ts';
+import type { MetricMeta } from './collect/collector.ts';
 import type { PublisherCounters } from './publish/publisher.ts';
+
+/** TYPE/HELP of the agent's own pipeline metrics, sent as their metadata. */
+export const SELF_METRIC_META: Record<string, MetricMeta> = {
+  outpost_agent_queue_batches: { type: 'gauge', help: 'Batches in the agent queue, waiting for an ack.' },
+  outpost_agent_queue_bytes: { type: 'gauge', help: 'Bytes of the batches in the agent queue.' },
+  outpost_agent_batches_created_total: { type: 'counter', help: 'Batches written to the agent queue, across restarts.' },
+  outpost_agent_connected: { type: 'gauge', help: 'Whether the agent is connected to the MQTT broker (1) or not (0).' },
+  outpost_agent_batches_sent_total: { type: 'counter', help: 'Batches published to the broker, resends included.' },
+  outpost_agent_batches_acked_total: { type: 'counter', help: 'Batches the aggregator acknowledged as stored.' },
+  outpost_agent_batches_rejected_total: { type: 'counter', help: 'Batches the aggregator rejected as invalid, dropped from the queue.' },
+};
 
 /** The agent's view of its own pipeline, shipped with every batch so the fleet overview can show backlogs. */
 export function selfMetrics(queue: QueueStats, pub: Readonly<PublisherCounters>, connected: boolean, t: number): CollectedSample[] {

@@ -3,7 +3,9 @@ import { DEFAULT_AGENT, type AgentConfig } from '../agent/config/defaults.ts';
 import { startAgent } from '../agent/main.ts';
 import { consoleLogger } from '../protocol/log.ts';
 import { AGENT_ID_RULE, isValidAgentId } from '../protocol/topics.ts';
+import { brokerTlsProblem, brokerUrlProblem } from '../agent/config/broker-client.ts';
 import { readAgentFile, type AgentFileSettings } from '../agent/config/file.ts';
+import type { BrokerClientTls } from '../agent/publish/publisher.ts';
 import { ConfigError } from '../agent/config/yaml-reader.ts';
 import { UsageError, type Command, type FlagSpecs, type ParsedFlags } from './flags.ts';
 import { runUntilSignal } from './lifecycle.ts';
@@ -12,7 +14,11 @@ export const agentFlags = {
   config: { kind: 'string', description: 'YAML config file (agent/agent.example.yaml); re-read on SIGHUP and on change' },
   id: { kind: 'string', description: `agent id: MQTT user name and instance label; ${AGENT_ID_RULE}`, default: DEFAULT_AGENT.id },
   broker: { kind: 'string', description: 'MQTT broker URL (mqtt:// or mqtts://)', default: DEFAULT_AGENT.brokerUrl },
-  'password-file': { kind: 'string', description: 'file holding the broker password (or set OUTPOST_AGENT_PASSWORD)' },
+  'password-file': { kind: 'string', description: 'file holding the broker password, mode 0600 (or set OUTPOST_AGENT_PASSWORD)' },
+  'tls-ca': { kind: 'string', description: "CA certificate (PEM) that signed an mqtts:// broker's certificate; default: the system's CAs" },
+  'tls-cert': { kind: 'string', description: 'client certificate (PEM) for a broker that requires one' },
+  'tls-key': { kind: 'string', description: "the client certificate's private key (PEM)" },
+  'tls-server-name': { kind: 'string', description: "name the broker's certificate must carry, when not the URL's host" },
   interval: { kind: 'duration', description: 'collection interval', default: `${DEFAULT_AGENT.intervalMs / 1000}s` },
   'data-dir': { kind: 'string', description: 'directory for the durable queue', default: DEFAULT_AGENT.dataDir },
   window: { kind: 'count', description: 'batches in flight before waiting for acks', default: DEFAULT_AGENT.windowSize },
@@ -30,7 +36,10 @@ export function agentConfigFrom({ values, given }: ParsedFlags, file: AgentFileS
   const id = pick<string>('id', file.id);
   if (!isValidAgentId(id)) throw new UsageError(`--id ${JSON.stringify(id)}: must be ${AGENT_ID_RULE}`);
   const broker = pick<string>('broker', file.brokerUrl);
-  if (!/^mqtts?:\/\/[^/]+/.test(broker)) throw new UsageError(`--broker ${JSON.stringify(broker)}: expected mqtt://host:port or mqtts://host:port`);
+  const urlProblem = brokerUrlProblem(broker);
+  // The URL is not echoed: a mistaken one may hold a password.
+  if (urlProblem) throw new UsageError(`--broker: ${urlProblem}`);
+  const tls = tlsFrom(values, file.tls);
   const passwordFile = values['password-file'] as string | undefined;
   let password = file.password ?? process.env.OUTPOST_AGENT_PASSWORD;
   if (passwordFile !== undefined) {
@@ -47,6 +56,7 @@ export function agentConfigFrom({ values, given }: ParsedFlags, file: AgentFileS
     id,
     brokerUrl: broker,
     ...(password !== undefined ? { password } : {}),
+    ...(tls !== undefined ? { tls } : {}),
     intervalMs: pick('interval', file.intervalMs),
     dataDir: pick('data-dir', file.dataDir),
     windowSize: pick('window', file.windowSize),
@@ -55,6 +65,23 @@ export function agentConfigFrom({ values, given }: ParsedFlags, file: AgentFileS
     sysPath: pick('sys-path', file.sysPath),
     ...(configFile !== undefined ? { configFile } : {}),
   };
+}
+
+const TLS_FLAGS = [
+  ['tls-ca', 'caFile'],
+  ['tls-cert', 'certFile'],
+  ['tls-key', 'keyFile'],
+  ['tls-server-name', 'serverName'],
+] as const;
+
+/** The file's `agent.tls` with each TLS flag given on the command line put over it. */
+function tlsFrom(values: ParsedFlags['values'], fromFile: BrokerClientTls | undefined): BrokerClientTls | undefined {
+  const tls: { -readonly [K in keyof BrokerClientTls]: BrokerClientTls[K] } = { ...fromFile };
+  for (const [flag, key] of TLS_FLAGS) if (values[flag] !== undefined) tls[key] = values[flag] as string;
+  if (Object.keys(tls).length === 0) return undefined;
+  const bad = brokerTlsProblem(tls);
+  if (bad) throw new UsageError(`--${TLS_FLAGS.find(([, key]) => key === bad.key)?.[0]}: ${bad.problem}`);
+  return tls;
 }
 
 /** Reads --config (if given) and merges it with the flags; a bad file is a usage error naming file and line. */

@@ -12,6 +12,7 @@ const demoFlags = {
   'data-dir': { kind: 'string', description: 'directory for the aggregator and agent data', default: './data' },
   'http-listen': aggregatorFlags['http-listen'],
   'mqtt-listen': aggregatorFlags['mqtt-listen'],
+  'mqtt-allow-anonymous': aggregatorFlags['mqtt-allow-anonymous'],
   id: { kind: 'string', description: 'id of the agent for this host', default: DEFAULT_AGENT.id },
   interval: { kind: 'duration', description: 'collection interval', default: '5s' },
 } satisfies FlagSpecs;

@@ -8,6 +8,7 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
   { name: 'demo', summary: 'Start an aggregator and an agent for this host in one process.', load: async () => (await import('./demo-command.ts')).demoCommand },
   { name: 'agent', summary: 'Collect and scrape metrics, queue them durably, push them to the aggregator.', load: async () => (await import('./agent-command.ts')).agentCommand },
   { name: 'aggregator', summary: 'Run the broker, store what agents send, serve the Prometheus API and dashboard.', load: async () => (await import('./aggregator-command.ts')).aggregatorCommand },
+  { name: 'passwd', summary: "Add, update or remove an agent in the broker's credentials file.", load: async () => (await import('./passwd-command.ts')).passwdCommand },
   { name: 'promqltest', summary: "Run PromQL test scripts (Prometheus' .test files) against the query engine.", load: async () => (await import('./promqltest-command.ts')).promqltestCommand },
 ];
 

@@ -24,6 +24,8 @@ export type AtModifier = { readonly kind: 'time'; readonly ms: number } | { read
 export interface NumberLiteral {
   readonly kind: 'number';
   readonly value: number;
+  /** Written as a duration (`5m`, a number of seconds): Prometheus prints it back as one. */
+  readonly duration?: boolean;
 }
 
 export interface StringLiteral {
@@ -35,6 +37,8 @@ export interface VectorSelector {
   readonly kind: 'vector_selector';
   /** The metric name when written as `name{…}` or `{"name"}`; it is also present as an `__name__` matcher. */
   readonly name?: string;
+  /** The name was given only inside the braces (`{"name"}`): Prometheus' selector then has no Name of its own. */
+  readonly nameInBraces?: boolean;
   readonly matchers: readonly Matcher[];
   readonly offsetMs: number;
   readonly at?: AtModifier;

@@ -24,3 +24,23 @@ export function parseDurationMs(text: string): number | undefined {
   });
   return ms;
 }
+
+/**
+ * Milliseconds as Prometheus prints a duration (model.Duration's String): largest units first, `0s` for zero.
+ * Years and weeks only when they divide the whole duration, so 90 days print as `90d`, not `12w6d`.
+ */
+export function formatDurationMs(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = Math.abs(ms);
+  let out = ms < 0 ? '-' : '';
+  for (const unit of ORDER) {
+    const size = UNIT_MS[unit] as number;
+    if ((unit === 'y' || unit === 'w') && rest % size !== 0) continue;
+    const count = Math.floor(rest / size);
+    if (count > 0) {
+      out += `${count}${unit}`;
+      rest -= count * size;
+    }
+  }
+  return out;
+}

@@ -1,19 +1,20 @@
 import { labelsKey, sortedPairs, type Labels } from '../protocol/labels.ts';
 import type { Expr } from './ast.ts';
+import { DEFAULT_LIMITS, QueryBudget, type QueryLimits } from './budget.ts';
 import { createEvaluator } from './eval/evaluator.ts';
 import { QueryError } from './errors.ts';
 import { exprType, parseExpr } from './parse.ts';
 import type { Queryable } from './queryable.ts';
 import { Annotations, type Point, type Value } from './value.ts';
 
-export interface EngineOptions {
+export interface EngineOptions extends QueryLimits {
   /** How far back an instant selector looks for the latest sample; Prometheus' default is 5 minutes. */
   readonly lookbackMs: number;
   /** Step of subqueries written without one, `x[1h:]`; Prometheus uses its evaluation interval, 1 minute by default. */
   readonly subqueryStepMs: number;
 }
 
-export const DEFAULT_ENGINE: EngineOptions = { lookbackMs: 5 * 60_000, subqueryStepMs: 60_000 };
+export const DEFAULT_ENGINE: EngineOptions = { lookbackMs: 5 * 60_000, subqueryStepMs: 60_000, ...DEFAULT_LIMITS };
 
 export interface QueryResult {
   readonly value: Value;
@@ -25,7 +26,7 @@ export function instantQuery(q: Queryable, text: string, t: number, opts: Partia
   const o = { ...DEFAULT_ENGINE, ...opts };
   const expr = parseExpr(text);
   const annotations = new Annotations();
-  const evaluate = createEvaluator(q, expr, { start: t, end: t, step: 0, lookbackMs: o.lookbackMs, subqueryStepMs: o.subqueryStepMs, annotations });
+  const evaluate = createEvaluator(q, expr, { start: t, end: t, step: 0, lookbackMs: o.lookbackMs, subqueryStepMs: o.subqueryStepMs, annotations, budget: new QueryBudget(o) });
   return { value: evaluate(t), annotations };
 }
 
@@ -39,9 +40,11 @@ export function rangeQuery(q: Queryable, text: string, start: number, end: numbe
     throw new QueryError('bad_data', `invalid expression type "${name}" for range query, must be Scalar or instant Vector`);
   }
   const annotations = new Annotations();
-  const evaluate = createEvaluator(q, expr, { start, end, step, lookbackMs: o.lookbackMs, subqueryStepMs: o.subqueryStepMs, annotations });
+  const budget = new QueryBudget(o);
+  const evaluate = createEvaluator(q, expr, { start, end, step, lookbackMs: o.lookbackMs, subqueryStepMs: o.subqueryStepMs, annotations, budget });
   const bySeries = new Map<string, { metric: Labels; points: Point[] }>();
   for (let t = start; t <= end; t += step) {
+    budget.check();
     const v = evaluate(t);
     const samples = v.type === 'vector' ? v.vector : v.type === 'scalar' ? [{ metric: {}, point: { t, v: v.v } }] : [];
     for (const x of samples) {
@@ -50,6 +53,8 @@ export function rangeQuery(q: Queryable, text: string, start: number, end: numbe
       if (!entry) bySeries.set(key, (entry = { metric: x.metric, points: [] }));
       entry.points.push({ t, v: x.point.v });
     }
+    // The result matrix grows with every step and is held to the end.
+    budget.take(samples.length);
   }
   const matrix = [...bySeries.values()].sort((a, b) => compareLabels(a.metric, b.metric));
   // Range results are always ordered by labels, so a sort anywhere in the query has no effect: say so.

@@ -166,7 +166,7 @@ const KINDS: Partial<Record<TokenType, string>> = {
 };
 
 /** How Prometheus names a token in "unexpected …" messages (Item.desc). */
-function describeToken(t: Token): string {
+export function describeToken(t: Token): string {
   if (t.type === 'EOF') return 'end of input';
   if (t.type === 'keyword') return `<${t.text}>`;
   if (t.type === 'aggr') return `<aggr:${t.text}>`;

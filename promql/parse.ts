@@ -93,8 +93,11 @@ class Builder {
     switch (n.name) {
       case 'ParenExpr':
         return this.note({ kind: 'paren', expr: this.expr(c[0] as Node) }, n.from);
-      case 'NumberDurationLiteral':
-        return this.note({ kind: 'number', value: this.literal(n.from, n.to) }, n.from);
+      case 'NumberDurationLiteral': {
+        const value = this.literal(n.from, n.to);
+        const written = tokensBetween(this.tokens, n.from, n.to).at(-1);
+        return this.note({ kind: 'number', value, ...(written?.type === 'DURATION' ? { duration: true } : {}) }, n.from);
+      }
       case 'StringLiteral':
         return this.note({ kind: 'string', value: this.string(n) }, n.from);
       case 'VectorSelector':
@@ -115,7 +118,7 @@ class Builder {
         const op = this.text(c[0] as Node) as '-' | '+';
         const inner = this.expr(c[1] as Node);
         // Prometheus folds a sign into a number literal: -1 is the number -1, not a unary expression.
-        if (inner.kind === 'number') return this.note({ kind: 'number', value: op === '-' ? -inner.value : inner.value }, n.from);
+        if (inner.kind === 'number') return this.note({ ...inner, value: op === '-' ? -inner.value : inner.value }, n.from);
         return this.note({ kind: 'unary', op, expr: inner }, n.from);
       }
       case 'BinaryExpr':
@@ -189,7 +192,8 @@ class Builder {
     }
     if (outside !== undefined) matchers.unshift(makeMatcher('=', '__name__', outside));
     const name = outside ?? inside;
-    const vs: VectorSelector = { kind: 'vector_selector', ...(name === undefined ? {} : { name }), matchers, offsetMs: 0 };
+    const named = name === undefined ? {} : { name, ...(outside === undefined ? { nameInBraces: true } : {}) };
+    const vs: VectorSelector = { kind: 'vector_selector', ...named, matchers, offsetMs: 0 };
     return this.note(vs, n.from, { nameOutside: outside !== undefined });
   }
 

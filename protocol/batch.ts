@@ -1,4 +1,5 @@
 import { labelsKey, type Labels } from './labels.ts';
+import type { MetricMetadata } from './metadata.ts';
 
 /** The only batch version this build writes and reads. See protocol/README.md for the upgrade rule. */
 export const BATCH_VERSION = 1;
@@ -24,6 +25,11 @@ export interface Batch {
   readonly seq: number;
   readonly series: readonly Labels[];
   readonly samples: readonly Sample[];
+  /**
+   * TYPE/HELP/UNIT of some families, absent when the batch carries none: an agent sends an entry when it first
+   * sees it and then only every few minutes, not in every batch (protocol/README.md).
+   */
+  readonly metadata?: readonly MetricMetadata[];
 }
 
 /** One collected value before it is put in a batch: the shape collectors and scrapers produce. */
@@ -35,7 +41,12 @@ export interface CollectedSample {
 }
 
 /** Builds the series table so that each label set appears once per batch. */
-export function buildBatch(agent: string, seq: number, collected: readonly CollectedSample[]): Batch {
+export function buildBatch(
+  agent: string,
+  seq: number,
+  collected: readonly CollectedSample[],
+  metadata: readonly MetricMetadata[] = [],
+): Batch {
   const index = new Map<string, number>();
   const series: Labels[] = [];
   const samples: Sample[] = [];
@@ -50,5 +61,6 @@ export function buildBatch(agent: string, seq: number, collected: readonly Colle
     }
     samples.push({ series: i, t: c.t, v: c.v, stale: c.stale === true });
   }
-  return { version: BATCH_VERSION, agent, seq, series, samples };
+  const batch: Batch = { version: BATCH_VERSION, agent, seq, series, samples };
+  return metadata.length > 0 ? { ...batch, metadata } : batch;
 }

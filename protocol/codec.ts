@@ -1,7 +1,8 @@
 import { Decoder, Encoder } from 'cbor-x';
 import { BATCH_VERSION, type Batch, type Sample } from './batch.ts';
 import { ProtocolError } from './errors.ts';
-import { labelsProblem, type Labels } from './labels.ts';
+import { isValidMetricName, labelsProblem, type Labels } from './labels.ts';
+import { isMetricType, METRIC_TYPES, type MetricMetadata } from './metadata.ts';
 import { isValidAgentId, AGENT_ID_RULE } from './topics.ts';
 
 /** Bounds checked before and while decoding, so a hostile payload cannot exhaust the aggregator. */
@@ -9,6 +10,10 @@ export const WIRE_LIMITS = {
   maxPayloadBytes: 16 * 1024 * 1024,
   maxSamplesPerBatch: 1_000_000,
   maxSeriesPerBatch: 200_000,
+  maxMetadataPerBatch: 10_000,
+  /** In UTF-16 code units, as JavaScript counts string length. */
+  maxHelpLength: 2048,
+  maxUnitLength: 256,
 } as const;
 
 // Plain CBOR maps and arrays (no cbor-x record extension), so any CBOR library can read the wire format.
@@ -25,6 +30,8 @@ interface WireBatch {
   t: number[];
   x: number[];
   stale?: number[];
+  /** `[family, type, help, unit]` per entry. */
+  meta?: [string, string, string, string][];
 }
 
 export function encodeBatch(batch: Batch): Uint8Array {
@@ -52,6 +59,9 @@ export function encodeBatch(batch: Batch): Uint8Array {
     x,
   };
   if (stale.length > 0) wire.stale = stale;
+  if (batch.metadata && batch.metadata.length > 0) {
+    wire.meta = batch.metadata.map((m) => [m.name, m.type, m.help, m.unit]);
+  }
   return cbor.encode(wire);
 }
 
@@ -78,7 +88,34 @@ export function decodeBatch(payload: Uint8Array): Batch {
   }
   const series = decodeSeries(raw.series);
   const samples = decodeSamples(raw, series.length);
-  return { version, agent, seq, series, samples };
+  // Optional since version 1 was first written: a batch without it is as valid as before.
+  if (raw.meta === undefined) return { version, agent, seq, series, samples };
+  return { version, agent, seq, series, samples, metadata: decodeMetadata(raw.meta) };
+}
+
+function decodeMetadata(raw: unknown): MetricMetadata[] {
+  if (!Array.isArray(raw)) throw new ProtocolError('invalid', 'meta', 'expected an array of [family, type, help, unit]');
+  if (raw.length > WIRE_LIMITS.maxMetadataPerBatch) {
+    throw new ProtocolError('invalid', 'meta', `${raw.length} entries, at most ${WIRE_LIMITS.maxMetadataPerBatch}`);
+  }
+  return raw.map((entry: unknown, i) => {
+    const field = `meta[${i}]`;
+    if (!Array.isArray(entry) || entry.length !== 4 || !entry.every((e) => typeof e === 'string')) {
+      throw new ProtocolError('invalid', field, 'expected a list of 4 strings [family, type, help, unit]');
+    }
+    const [name, type, help, unit] = entry as [string, string, string, string];
+    if (!isValidMetricName(name)) throw new ProtocolError('invalid', `${field}.name`, `invalid metric name ${JSON.stringify(name)}`);
+    if (!isMetricType(type)) {
+      throw new ProtocolError('invalid', `${field}.type`, `${JSON.stringify(type)} is not one of ${METRIC_TYPES.join(', ')}`);
+    }
+    if (help.length > WIRE_LIMITS.maxHelpLength) {
+      throw new ProtocolError('invalid', `${field}.help`, `${help.length} characters, at most ${WIRE_LIMITS.maxHelpLength}`);
+    }
+    if (unit.length > WIRE_LIMITS.maxUnitLength) {
+      throw new ProtocolError('invalid', `${field}.unit`, `${unit.length} characters, at most ${WIRE_LIMITS.maxUnitLength}`);
+    }
+    return { name, type, help, unit };
+  });
 }
 
 function decodeSeries(raw: unknown): Labels[] {

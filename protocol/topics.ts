@@ -20,6 +20,14 @@ export function isValidAgentId(id: string): boolean {
 
 export const AGENT_ID_RULE = '1-64 characters: letters, digits, "_", "." and "-", starting with a letter or digit';
 
+/**
+ * The MQTT client id an agent connects with. A broker that checks passwords insists on it: sessions are keyed by
+ * client id, so an agent choosing another's would take over that session and its subscriptions.
+ */
+export function agentClientId(agent: string): string {
+  return `outpost-agent-${agent}`;
+}
+
 export function topicFor(agent: string, kind: Exclude<TopicKind, 'metrics'>): string {
   return `${TOPIC_ROOT}/${agent}/${kind}`;
 }

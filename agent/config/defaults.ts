@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { ScrapeConfig } from '../collect/scrape/scrape-config.ts';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../publish/backoff.ts';
+import type { BrokerClientTls } from '../publish/publisher.ts';
 
 export interface AgentConfig {
   /** The agent's identity: MQTT user name, topic level and `instance` label. */
@@ -8,6 +9,8 @@ export interface AgentConfig {
   readonly brokerUrl: string;
   /** Broker password for this agent, if the broker asks for one. Never logged. */
   readonly password?: string;
+  /** CA, client certificate and key for an `mqtts://` broker. */
+  readonly tls?: BrokerClientTls;
   readonly intervalMs: number;
   /** Holds the LMDB queue; must be writable. */
   readonly dataDir: string;

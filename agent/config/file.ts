@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { Node } from 'yaml';
 import { AGENT_ID_RULE, isValidAgentId } from '../../protocol/topics.ts';
 import { hostCollectors } from '../collect/host/index.ts';
 import { isValidCron } from '../collect/schedule.ts';
 import { DEFAULT_SCRAPE, readScrapeConfigs } from '../collect/scrape/scrape-config.ts';
+import type { BrokerClientTls } from '../publish/publisher.ts';
+import { brokerTlsProblem, brokerUrlProblem } from './broker-client.ts';
 import type { AgentConfig } from './defaults.ts';
 import { ConfigError, YamlReader } from './yaml-reader.ts';
 
@@ -21,7 +24,7 @@ export function readAgentFile(file: string, text = readText(file)): AgentFileSet
   const top = r.map(r.root, '', ['agent', 'global', 'host', 'scrape_configs']);
   const out: { -readonly [K in keyof AgentFileSettings]: AgentFileSettings[K] } = {};
 
-  const agent = r.map(top.get('agent'), 'agent', ['id', 'broker', 'password_file', 'data_dir', 'window', 'ack_timeout', 'batch_delay']);
+  const agent = r.map(top.get('agent'), 'agent', ['id', 'broker', 'password_file', 'tls', 'data_dir', 'window', 'ack_timeout', 'batch_delay']);
   if (agent.has('id')) {
     const id = r.string(agent.get('id'), 'agent.id');
     if (!isValidAgentId(id)) throw r.error(agent.get('id'), 'agent.id', `must be ${AGENT_ID_RULE}`);
@@ -29,7 +32,8 @@ export function readAgentFile(file: string, text = readText(file)): AgentFileSet
   }
   if (agent.has('broker')) {
     const broker = r.string(agent.get('broker'), 'agent.broker');
-    if (!/^mqtts?:\/\/[^/]+/.test(broker)) throw r.error(agent.get('broker'), 'agent.broker', 'expected mqtt://host:port or mqtts://host:port');
+    const problem = brokerUrlProblem(broker);
+    if (problem) throw r.error(agent.get('broker'), 'agent.broker', problem);
     out.brokerUrl = broker;
   }
   if (agent.has('password_file')) {
@@ -40,6 +44,7 @@ export function readAgentFile(file: string, text = readText(file)): AgentFileSet
       throw r.error(agent.get('password_file'), 'agent.password_file', `cannot read ${path}: ${(err as Error).message}`);
     }
   }
+  if (agent.has('tls')) out.tls = readBrokerTls(r, agent.get('tls'));
   if (agent.has('data_dir')) out.dataDir = r.string(agent.get('data_dir'), 'agent.data_dir');
   if (agent.has('window')) out.windowSize = r.count(agent.get('window'), 'agent.window', 1);
   if (agent.has('ack_timeout')) out.ackTimeoutMs = r.duration(agent.get('ack_timeout'), 'agent.ack_timeout');
@@ -65,6 +70,26 @@ export function readAgentFile(file: string, text = readText(file)): AgentFileSet
   if (timeoutMs > intervalMs) throw r.error(global.get('scrape_timeout'), 'global.scrape_timeout', 'global scrape timeout greater than scrape interval');
   out.scrapeConfigs = readScrapeConfigs(r, top.get('scrape_configs'), { intervalMs, timeoutMs }, isValidCron);
   return out;
+}
+
+const TLS_KEYS = [
+  ['ca_file', 'caFile'],
+  ['cert_file', 'certFile'],
+  ['key_file', 'keyFile'],
+  ['server_name', 'serverName'],
+] as const;
+
+/** `agent.tls`, named as Prometheus' tls_config so one habit serves scrapes and the broker. */
+function readBrokerTls(r: YamlReader, node: Node | null | undefined): BrokerClientTls {
+  const f = r.map(node, 'agent.tls', TLS_KEYS.map(([yamlKey]) => yamlKey));
+  const tls: { -readonly [K in keyof BrokerClientTls]: BrokerClientTls[K] } = {};
+  for (const [yamlKey, key] of TLS_KEYS) if (f.has(yamlKey)) tls[key] = r.string(f.get(yamlKey), `agent.tls.${yamlKey}`);
+  const bad = brokerTlsProblem(tls);
+  if (bad) {
+    const yamlKey = TLS_KEYS.find(([, key]) => key === bad.key)?.[0] ?? '';
+    throw r.error(f.get(yamlKey) ?? node, `agent.tls.${yamlKey}`, bad.problem);
+  }
+  return tls;
 }
 
 function positive(r: YamlReader, node: Parameters<YamlReader['duration']>[0], path: string): number {

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { decodeAck, encodeStatus } from '../../protocol/codec.ts';
 import type { Logger } from '../../protocol/log.ts';
-import { metricsTopic, topicFor } from '../../protocol/topics.ts';
+import { agentClientId, metricsTopic, topicFor } from '../../protocol/topics.ts';
 import type { BatchQueue } from '../buffer/queue.ts';
 import { backoffDelay, type BackoffPolicy } from './backoff.ts';
 
@@ -9,12 +10,23 @@ export interface PublisherOptions {
   readonly agent: string;
   readonly brokerUrl: string;
   readonly password?: string;
+  /** For `mqtts://`: whom to trust and, when the broker asks for one, the agent's certificate. */
+  readonly tls?: BrokerClientTls;
   /** Batches sent and not yet acked at once, so link latency does not cap throughput. */
   readonly windowSize: number;
   /** A batch not acked after this long is sent again (the aggregator dedupes). */
   readonly ackTimeoutMs: number;
   readonly keepaliveSec: number;
   readonly backoff: BackoffPolicy;
+}
+
+/** PEM file paths; without caFile the system's CAs are trusted. */
+export interface BrokerClientTls {
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** The name the broker's certificate must carry, when it differs from the URL's host. */
+  readonly serverName?: string;
 }
 
 export interface PublisherCounters {
@@ -57,9 +69,10 @@ export function startPublisher(queue: BatchQueue, opts: PublisherOptions, log: L
   const ackTopic = topicFor(opts.agent, 'ack');
   const statusTopic = topicFor(opts.agent, 'status');
   const client: MqttClient = mqtt.connect(opts.brokerUrl, {
-    clientId: `outpost-agent-${opts.agent}`,
+    clientId: agentClientId(opts.agent),
     username: opts.agent,
     ...(opts.password !== undefined ? { password: opts.password } : {}),
+    ...tlsOptions(opts.tls),
     protocolVersion: 4, // MQTT 3.1.1: the embedded aedes broker does not speak 5
     clean: false, // keep the session, so acks published while we were away still reach us
     keepalive: opts.keepaliveSec,
@@ -160,5 +173,17 @@ export function startPublisher(queue: BatchQueue, opts: PublisherOptions, log: L
       }
       await client.endAsync();
     },
+  };
+}
+
+/** Read once at start: a renewed certificate takes effect on the agent's next start. */
+function tlsOptions(tls: BrokerClientTls | undefined) {
+  if (!tls) return {};
+  return {
+    ...(tls.caFile !== undefined ? { ca: readFileSync(tls.caFile) } : {}),
+    ...(tls.certFile !== undefined ? { cert: readFileSync(tls.certFile) } : {}),
+    ...(tls.keyFile !== undefined ? { key: readFileSync(tls.keyFile) } : {}),
+    ...(tls.serverName !== undefined ? { servername: tls.serverName } : {}),
+    rejectUnauthorized: true,
   };
 }

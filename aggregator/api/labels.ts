@@ -1,30 +1,24 @@
 import { Hono, type Context } from 'hono';
-import { isValidLabelName } from '../../protocol/labels.ts';
-import { QueryError } from '../../promql/errors.ts';
-import type { Matcher } from '../../promql/matcher.ts';
-import { parseSeriesSelector } from '../../promql/selector.ts';
 import type { Storage } from '../store/storage.ts';
-import { readParams, type Params } from './params.ts';
-import { ApiError, failure, success } from './respond.ts';
+import { labelNameFromPath } from './label-name.ts';
+import { readParams } from './params.ts';
+import { failure, success } from './respond.ts';
+import { parseLimit, parseMatchers, parseRange, truncate } from './selection.ts';
 
-function selectors(params: Params): Matcher[][] {
-  return params.all('match[]').map((text) => {
-    try {
-      return [...parseSeriesSelector(text)];
-    } catch (err) {
-      if (err instanceof QueryError) throw new ApiError('bad_data', `invalid parameter "match[]": ${err.message}`);
-      throw err;
-    }
-  });
-}
+const VALUES_PATH = /^\/api\/v1\/label\/([^/]*)\/values$/;
 
-/** /api/v1/labels and /api/v1/label/<name>/values. */
+/** /api/v1/labels and /api/v1/label/<name>/values, with match[], start, end and limit. */
 export function labelRoutes(storage: Storage): Hono {
   const app = new Hono();
 
   const names = async (c: Context) => {
     try {
-      return success(c, storage.labelNames(selectors(await readParams(c))));
+      const params = await readParams(c);
+      const limit = parseLimit(params.get('limit'));
+      const range = parseRange(params);
+      const selectors = parseMatchers(params.all('match[]'));
+      const { data, extra } = truncate(storage.labelNames(selectors, range), limit);
+      return success(c, data, extra);
     } catch (err) {
       return failure(c, err);
     }
@@ -33,11 +27,14 @@ export function labelRoutes(storage: Storage): Hono {
   app.on(['GET', 'POST'], '/api/v1/labels', names);
   app.get('/api/v1/label/:name/values', async (c) => {
     try {
-      const name = c.req.param('name');
-      if (name !== '__name__' && !isValidLabelName(name)) {
-        throw new ApiError('bad_data', `invalid label name: ${JSON.stringify(name)}`);
-      }
-      return success(c, storage.labelValues(name, selectors(await readParams(c))));
+      // The raw path, not the decoded parameter: a name that is not UTF-8 must be seen to be refused.
+      const name = labelNameFromPath(VALUES_PATH.exec(new URL(c.req.url).pathname)?.[1] ?? '');
+      const params = await readParams(c);
+      const limit = parseLimit(params.get('limit'));
+      const range = parseRange(params);
+      const selectors = parseMatchers(params.all('match[]'));
+      const { data, extra } = truncate(storage.labelValues(name, selectors, range), limit);
+      return success(c, data, extra);
     } catch (err) {
       return failure(c, err);
     }

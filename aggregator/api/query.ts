@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { instantQuery, rangeQuery, type QueryResult } from '../../promql/engine.ts';
+import { instantQuery, rangeQuery, type EngineOptions, type QueryResult } from '../../promql/engine.ts';
 import { QueryError } from '../../promql/errors.ts';
 import type { Queryable } from '../../promql/queryable.ts';
 import type { Value } from '../../promql/value.ts';
-import { formatTime, formatValue } from './format.ts';
-import { parseDuration, parseTime, readParams } from './params.ts';
+import { formatScalar, formatTime, formatValue } from './format.ts';
+import { parseDuration, parseTime, parseTimeParam, readParams, type Params } from './params.ts';
 import { ApiError, failure, success } from './respond.ts';
 
 /** Prometheus refuses range queries with more points per series than this. */
@@ -35,7 +35,7 @@ function body({ value, annotations }: QueryResult) {
 function result(value: Value) {
   switch (value.type) {
     case 'scalar':
-      return [formatTime(value.t), formatValue(value.v)];
+      return [formatTime(value.t), formatScalar(value.v)];
     case 'string':
       return [formatTime(value.t), value.v];
     case 'vector':
@@ -45,15 +45,30 @@ function result(value: Value) {
   }
 }
 
+/**
+ * The server's limits, narrowed by the request as Prometheus allows: `timeout` can only shorten the server's
+ * query timeout, `lookback_delta` replaces the lookback for this query.
+ */
+function requestOptions(engine: EngineOptions, params: Params): EngineOptions {
+  const timeout = params.get('timeout');
+  const lookback = params.get('lookback_delta');
+  return {
+    ...engine,
+    ...(timeout ? { timeoutMs: Math.min(engine.timeoutMs, parseDuration('timeout', timeout)) } : {}),
+    ...(lookback ? { lookbackMs: parseDuration('lookback_delta', lookback) } : {}),
+  };
+}
+
 /** /api/v1/query and /api/v1/query_range, GET and form POST. */
-export function queryRoutes(storage: Queryable, now: () => number): Hono {
+export function queryRoutes(storage: Queryable, now: () => number, engine: EngineOptions): Hono {
   const app = new Hono();
 
   const instant = async (c: Context) => {
     try {
       const params = await readParams(c);
-      const t = parseTime('time', params.get('time'), now());
-      const { data, extra } = body(run(() => instantQuery(storage, params.get('query') ?? '', t)));
+      const t = parseTimeParam('time', params.get('time'), now());
+      const opts = requestOptions(engine, params);
+      const { data, extra } = body(run(() => instantQuery(storage, params.get('query') ?? '', t, opts)));
       return success(c, data, extra);
     } catch (err) {
       return failure(c, err);
@@ -74,7 +89,8 @@ export function queryRoutes(storage: Queryable, now: () => number): Hono {
       if (Math.floor((end - start) / step) > MAX_POINTS_PER_SERIES) {
         throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       }
-      const { data, extra } = body(run(() => rangeQuery(storage, params.get('query') ?? '', start, end, step)));
+      const opts = requestOptions(engine, params);
+      const { data, extra } = body(run(() => rangeQuery(storage, params.get('query') ?? '', start, end, step, opts)));
       return success(c, data, extra);
     } catch (err) {
       return failure(c, err);

@@ -1,7 +1,11 @@
 import { Aedes, type Client } from 'aedes';
-import { createServer, type AddressInfo } from 'node:net';
-import { allAgents, AGENT_ID_RULE, isValidAgentId, parseTopic, topicFor } from '../../protocol/topics.ts';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { allAgents } from '../../protocol/topics.ts';
 import type { Logger } from '../../protocol/log.ts';
+import { brokerServer, checkExposure, type BrokerTlsFiles } from './broker-listen.ts';
+import { createBrokerPolicy, type BrokerSecurityCounters } from './broker-policy.ts';
+import { openCredentialStore, type ReloadResult } from './credentials-file.ts';
 import type { Ingest } from './ingest.ts';
 
 export interface EmbeddedBrokerOptions {
@@ -10,53 +14,58 @@ export interface EmbeddedBrokerOptions {
   readonly port: number;
   readonly ingest: Ingest;
   readonly log: Logger;
+  /** mosquitto-format password file; agents must log in with its passwords. Re-read on change and on reload(). */
+  readonly credentialsFile?: string;
+  /** Without credentials, a non-loopback host is refused unless this is set. */
+  readonly allowAnonymous?: boolean;
+  /** Serve `mqtts://` instead of `mqtt://`. */
+  readonly tls?: BrokerTlsFiles;
 }
 
 export interface RunningBroker {
   readonly port: number;
+  readonly counters: Readonly<BrokerSecurityCounters>;
+  /** Re-reads the credentials file now (what SIGHUP does); clients whose entry went away are disconnected. */
+  reload(): void;
   close(): Promise<void>;
 }
 
-/** MQTT CONNACK return code 4 (3.1.1 §3.2.2.3): bad user name or password. */
-const BAD_CREDENTIALS = 4;
-
 /**
- * The embedded aedes broker. Policy lives in aedes' hooks (authenticate, authorizePublish, authorizeSubscribe)
- * and ingest is an in-process subscription: no second MQTT client, no loopback hop.
- * An agent's identity is its MQTT user name; it may publish only under outpost/v1/<that id>/ and subscribe
- * only to its own ack topic.
+ * The embedded aedes broker. Policy lives in aedes' hooks (broker-policy.ts) and ingest is an in-process
+ * subscription: no second MQTT client, no loopback hop, and so no credentials of its own.
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<RunningBroker> {
   const { log, ingest } = opts;
-  const identity = new WeakMap<Client, string>();
-  const broker = await Aedes.createBroker({
-    maxClientsIdLength: 128,
-    authenticate(client, username, _password, done) {
-      if (username === undefined || !isValidAgentId(username)) {
-        log.warn(`refused MQTT client ${client.id}: the user name must be the agent id (${AGENT_ID_RULE})`);
-        const err = Object.assign(new Error('bad user name'), { returnCode: BAD_CREDENTIALS });
-        return done(err, false);
-      }
-      identity.set(client, username);
-      return done(null, true);
-    },
-    authorizePublish(client, packet, done) {
-      const topic = parseTopic(packet.topic);
-      // A null client is aedes re-publishing the Will of a session that is already gone.
-      const who = client ? identity.get(client) : topic?.agent;
-      if (!topic || topic.agent !== who || topic.kind === 'ack') {
-        log.warn(`refused publish to ${packet.topic} by ${who ?? 'unknown client'}: agents publish only under their own id`);
-        return done(new Error('not authorized'));
-      }
-      return done(null);
-    },
-    authorizeSubscribe(client, sub, done) {
-      const who = identity.get(client);
-      if (who !== undefined && sub.topic === topicFor(who, 'ack')) return done(null, sub);
-      log.warn(`refused subscription to ${sub.topic} by ${who ?? 'unknown client'}: agents read only their own acks`);
-      return done(new Error('not authorized'));
-    },
-  });
+  const exposure = checkExposure(opts.host, opts.credentialsFile !== undefined, opts.allowAnonymous === true);
+  const live = new Set<Client>();
+  const credentials =
+    opts.credentialsFile === undefined ? undefined : openCredentialStore(opts.credentialsFile, { log, onReload: (r) => afterReload(r) });
+  const policy = createBrokerPolicy(log, credentials);
+
+  /** A reload takes effect for connected clients too: whoever lost their entry is put out at once. */
+  function afterReload(result: ReloadResult) {
+    if (!result.ok) {
+      policy.counters.credentialReloadErrors++;
+      return;
+    }
+    const revoked = new Set(result.revoked);
+    for (const client of live) {
+      const agent = policy.agentOf(client);
+      if (agent === undefined || !revoked.has(agent)) continue;
+      policy.counters.clientsDisconnected++;
+      log.warn(`disconnected agent ${agent}: removed from ${opts.credentialsFile} or its password changed`);
+      client.close();
+    }
+  }
+
+  let server;
+  try {
+    server = brokerServer((socket) => broker.handle(socket), opts.tls);
+  } catch (err) {
+    credentials?.close();
+    throw err;
+  }
+  const broker = await Aedes.createBroker({ maxClientsIdLength: 128, ...policy.hooks });
 
   const deliver = (packet: { topic: string; payload: Buffer | string }, done: () => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -75,19 +84,47 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   await new Promise<void>((resolve) => broker.subscribe(allAgents('metrics'), deliver, resolve));
   await new Promise<void>((resolve) => broker.subscribe(allAgents('status'), deliver, resolve));
 
-  broker.on('clientError', (client, err) => log.warn(`MQTT client ${client.id}: ${err.message}`));
-
-  const server = createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, resolve);
+  broker.on('client', (client) => live.add(client));
+  broker.on('clientDisconnect', (client) => live.delete(client));
+  broker.on('clientError', (client, err) => {
+    // A refused CONNECT was logged with its reason by the policy.
+    if (!policy.wasRefused(client)) log.warn(`MQTT client ${client.id}: ${err.message}`);
   });
+
+  server.on('tlsClientError', (err: Error & { code?: string; reason?: string }, socket: TLSSocket) => {
+    policy.counters.tlsHandshakesFailed++;
+    // A reset mid-handshake is the client walking away, most often because it does not trust our certificate.
+    const why = err.code === 'ECONNRESET' ? "the client hung up (does it trust this broker's CA?)" : (err.reason ?? err.message);
+    log.warn(`TLS handshake${socket.remoteAddress ? ` with ${socket.remoteAddress}` : ''} failed: ${why}`);
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, resolve);
+    });
+  } catch (err) {
+    credentials?.close();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
-  log.info(`embedded MQTT broker listening on ${opts.host}:${port}`);
+  const scheme = opts.tls ? 'mqtts' : 'mqtt';
+  log.info(`embedded MQTT broker listening on ${scheme}://${opts.host}:${port}${opts.tls?.clientCaFile ? ', client certificates required' : ''}`);
+  if (exposure === 'anonymous-exposed') {
+    log.warn(`no credentials and listening on ${opts.host} (--mqtt-allow-anonymous): anyone reaching this port can send data as any agent`);
+  } else if (!credentials) {
+    log.info('no credentials file: any local client may connect as any agent id, so only loopback is allowed (see --mqtt-credentials)');
+  }
 
   return {
     port,
+    counters: policy.counters,
+    reload() {
+      credentials?.reload();
+    },
     async close() {
+      credentials?.close();
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

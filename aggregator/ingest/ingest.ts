@@ -1,6 +1,8 @@
+import type { Batch } from '../../protocol/batch.ts';
 import { decodeBatch, decodeStatus, encodeAck, type Ack } from '../../protocol/codec.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { parseTopic, topicFor } from '../../protocol/topics.ts';
+import type { MetadataStore } from '../store/metadata.ts';
 import type { Storage } from '../store/storage.ts';
 import type { AgentRegistry } from './agent-registry.ts';
 import type { Logger } from '../../protocol/log.ts';
@@ -20,6 +22,8 @@ export interface IngestCounters {
   samplesStored: number;
   /** Messages on topics outside the contract, or undecodable status messages. */
   messagesIgnored: number;
+  /** Metadata entries not kept: over the store's bounds, or not written (the agent resends them within minutes). */
+  metadataDropped: number;
 }
 
 export interface Ingest {
@@ -31,6 +35,8 @@ export interface Ingest {
 export interface IngestDeps {
   readonly storage: Storage;
   readonly registry: AgentRegistry;
+  /** Where batches' metric metadata goes; without one it is read and validated, then ignored. */
+  readonly metadata?: MetadataStore;
   readonly log: Logger;
   readonly now: () => number;
 }
@@ -39,7 +45,7 @@ export interface IngestDeps {
  * The broker-independent heart of the aggregator: validate, store durably, then ack. The embedded aedes broker
  * and an external broker both feed it, so the rules here hold whichever one a site runs.
  */
-export function createIngest({ storage, registry, log, now }: IngestDeps): Ingest {
+export function createIngest({ storage, registry, metadata, log, now }: IngestDeps): Ingest {
   const counters: IngestCounters = {
     batchesStored: 0,
     batchesDuplicate: 0,
@@ -47,7 +53,22 @@ export function createIngest({ storage, registry, log, now }: IngestDeps): Inges
     batchesFailed: 0,
     samplesStored: 0,
     messagesIgnored: 0,
+    metadataDropped: 0,
   };
+
+  /**
+   * After the samples, and for duplicates too: a resend after a failed metadata write brings the entries again.
+   * A failure here costs no samples, so it does not fail the batch; the agent's periodic resend heals it.
+   */
+  async function recordMetadata(agent: string, batch: Batch) {
+    if (!metadata || !batch.metadata || batch.metadata.length === 0) return;
+    try {
+      counters.metadataDropped += await metadata.record(batch.metadata);
+    } catch (err) {
+      counters.metadataDropped += batch.metadata.length;
+      log.warn(`metadata of batch ${batch.seq} from agent ${agent} not stored: ${(err as Error).message}`);
+    }
+  }
 
   async function handleBatch(agent: string, seq: number, payload: Uint8Array): Promise<Ack> {
     try {
@@ -57,6 +78,7 @@ export function createIngest({ storage, registry, log, now }: IngestDeps): Inges
       }
       if (batch.seq !== seq) throw new ProtocolError('invalid', 'seq', `batch says ${batch.seq}, topic says ${seq}`);
       const outcome = await storage.appendBatch(batch);
+      await recordMetadata(agent, batch);
       if (outcome.status === 'duplicate') {
         counters.batchesDuplicate++;
         return { seq, status: 'duplicate' };

@@ -1,10 +1,11 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { Batch } from '../../protocol/batch.ts';
-import { labelsKey, sortLabels, type Labels } from '../../protocol/labels.ts';
+import { labelsKey, sortedPairs, sortLabels, type Labels } from '../../protocol/labels.ts';
 import { matchesAll, type Matcher } from '../../promql/matcher.ts';
+import { compareLabelPairs } from '../../promql/memory-storage.ts';
 import type { SelectedSeries } from '../../promql/queryable.ts';
 import type { StoredSample } from '../../promql/value.ts';
-import type { AppendOutcome, Storage } from './storage.ts';
+import type { AppendOutcome, Storage, TimeRange } from './storage.ts';
 
 /** `null` is the staleness marker: it cannot collide with any float, NaN included. */
 type StoredValue = number | null;
@@ -29,9 +30,20 @@ export async function openLmdbStore(path: string): Promise<Storage> {
   let nextId = 1;
   for (const id of labelsById.keys()) nextId = Math.max(nextId, id + 1);
 
-  function matching(selectors: readonly (readonly Matcher[])[]): Labels[] {
-    const all = [...labelsById.values()];
-    return selectors.length === 0 ? all : all.filter((l) => selectors.some((m) => matchesAll(l, m)));
+  /** One key read: the first sample of the series at or after mint, if it is not past maxt. */
+  function hasSampleIn(id: number, { mint, maxt }: TimeRange): boolean {
+    for (const key of samplesDb.getKeys({ start: [id, mint], end: [id + 1], limit: 1 })) return key[1] <= maxt;
+    return false;
+  }
+
+  function matching(selectors: readonly (readonly Matcher[])[], range: TimeRange | undefined): Labels[] {
+    const out: Labels[] = [];
+    for (const [id, labels] of labelsById) {
+      if (selectors.length > 0 && !selectors.some((m) => matchesAll(labels, m))) continue;
+      // A series is written together with its first sample, so without a range every series qualifies.
+      if (range === undefined || hasSampleIn(id, range)) out.push(labels);
+    }
+    return out;
   }
 
   return {
@@ -86,15 +98,22 @@ export async function openLmdbStore(path: string): Promise<Storage> {
       }
     },
 
-    labelNames(selectors) {
+    series(selectors, range) {
+      return matching(selectors, range)
+        .map((labels) => ({ labels, pairs: sortedPairs(labels) }))
+        .sort((a, b) => compareLabelPairs(a.pairs, b.pairs))
+        .map((s) => s.labels);
+    },
+
+    labelNames(selectors, range) {
       const names = new Set<string>();
-      for (const labels of matching(selectors)) for (const name of Object.keys(labels)) names.add(name);
+      for (const labels of matching(selectors, range)) for (const name of Object.keys(labels)) names.add(name);
       return [...names].sort();
     },
 
-    labelValues(name, selectors) {
+    labelValues(name, selectors, range) {
       const values = new Set<string>();
-      for (const labels of matching(selectors)) {
+      for (const labels of matching(selectors, range)) {
         const value = labels[name];
         if (value !== undefined && value !== '') values.add(value);
       }

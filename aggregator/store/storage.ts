@@ -1,4 +1,5 @@
 import type { Batch } from '../../protocol/batch.ts';
+import type { Labels } from '../../protocol/labels.ts';
 import type { Matcher } from '../../promql/matcher.ts';
 import type { Queryable } from '../../promql/queryable.ts';
 
@@ -9,6 +10,12 @@ export interface AppendOutcome {
   readonly newSeries: number;
 }
 
+/** A time span for the metadata queries, both ends included, in ms (Prometheus' Querier(mint, maxt)). */
+export interface TimeRange {
+  readonly mint: number;
+  readonly maxt: number;
+}
+
 /**
  * The aggregator's storage contract. `appendBatch` resolves only once the batch and its (agent, seq) dedupe
  * record are durable together, in one commit: the ack sent after it may safely let the agent forget the batch.
@@ -17,9 +24,14 @@ export interface Storage extends Queryable {
   appendBatch(batch: Batch): Promise<AppendOutcome>;
   /** Whether this (agent, seq) was stored: the dedupe record that makes resends harmless. */
   hasBatch(agent: string, seq: number): boolean;
-  /** Label names of series matching any of the selectors (all series when none are given), sorted. */
-  labelNames(selectors: readonly (readonly Matcher[])[]): string[];
-  /** Values of one label over series matching any of the selectors, sorted. */
-  labelValues(name: string, selectors: readonly (readonly Matcher[])[]): string[];
+  /**
+   * Label sets of series matching any of the selectors (all series when none are given) that have a sample, a
+   * staleness marker included, in `range` (any time when it is absent); sorted by labels, each once.
+   */
+  series(selectors: readonly (readonly Matcher[])[], range?: TimeRange): Labels[];
+  /** Label names over the series `series()` would return, sorted. */
+  labelNames(selectors: readonly (readonly Matcher[])[], range?: TimeRange): string[];
+  /** Values of one label over the series `series()` would return, sorted, the empty value left out. */
+  labelValues(name: string, selectors: readonly (readonly Matcher[])[], range?: TimeRange): string[];
   close(): Promise<void>;
 }

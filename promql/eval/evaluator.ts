@@ -1,7 +1,9 @@
 import { labelsKey, type Labels } from '../../protocol/labels.ts';
 import { aggregate } from '../aggregate.ts';
 import type { Expr, VectorSelector } from '../ast.ts';
+import type { QueryBudget } from '../budget.ts';
 import { QueryError } from '../errors.ts';
+import { compareLabels } from '../functions/misc.ts';
 import { FUNCTIONS } from '../functions/registry.ts';
 import type { Queryable, SelectedSeries } from '../queryable.ts';
 import type { Annotations, Matrix, Point, Value, Vector } from '../value.ts';
@@ -18,6 +20,7 @@ export interface EvalSettings {
   readonly subqueryStepMs: number;
   readonly lookbackMs: number;
   readonly annotations: Annotations;
+  readonly budget: QueryBudget;
 }
 
 /**
@@ -31,7 +34,14 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
     let series = selected.get(sel);
     if (!series) {
       const w = windows.get(sel) as Window;
-      series = [...q.select(sel.matchers, w.mint, w.maxt)];
+      series = [];
+      // Selected samples stay in memory for the whole query: they count against its budget.
+      for (const one of q.select(sel.matchers, w.mint, w.maxt)) {
+        s.budget.take(one.samples.length);
+        if (series.push(one) % 1000 === 0) s.budget.check();
+      }
+      // In label order, as Prometheus' sorted selects return them: results come out in the order clients expect.
+      series.sort((a, b) => compareLabels(a.labels, b.labels));
       selected.set(sel, series);
     }
     return series;
@@ -67,6 +77,8 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
         if (!impl) throw new QueryError('execution', `function "${e.func}" is not supported`);
         const args = e.args.map((a) => evalAt(a, t));
         const out = impl(args, { t, annotations: s.annotations, argExprs: e.args });
+        // A subquery's points live only until the function over them is done.
+        e.args.forEach((a, i) => a.kind === 'subquery' && s.budget.release(pointCount(args[i] as Value)));
         return out.type === 'vector' ? vector(out.vector) : out;
       }
       case 'aggregate': {
@@ -106,6 +118,7 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
     if (first <= from) first += step;
     const bySeries = new Map<string, { metric: Labels; points: Point[] }>();
     for (let ti = first; ti <= te; ti += step) {
+      s.budget.check();
       const v = evalAt(e.expr, ti);
       const samples: Vector = v.type === 'vector' ? v.vector : v.type === 'scalar' ? [{ metric: {}, point: { t: ti, v: v.v } }] : [];
       for (const x of samples) {
@@ -114,6 +127,7 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
         if (!entry) bySeries.set(key, (entry = { metric: x.metric, points: [] }));
         entry.points.push({ t: ti, v: x.point.v });
       }
+      s.budget.take(samples.length);
     }
     return [...bySeries.values()];
   }
@@ -127,6 +141,10 @@ const QUERY_BOUNDS: Record<string, (s: EvalSettings) => number> = {
   step: (s) => s.step,
   range: (s) => s.end - s.start,
 };
+
+function pointCount(v: Value): number {
+  return v.type === 'matrix' ? v.matrix.reduce((n, x) => n + x.points.length, 0) : 0;
+}
 
 /** A vector whose label sets must be unique: dropping names can make two series collide, which Prometheus refuses. */
 function vector(v: Vector): Value {

@@ -144,4 +144,35 @@ describe('openLmdbStore', () => {
     expect(s.labelValues('zone', [[makeMatcher('=', 'job', 'node')]])).toEqual(['b']);
     expect(s.labelValues('missing', [])).toEqual([]);
   });
+
+  it('lists series sorted by labels and keeps those with a sample (a stale marker too) in [mint, maxt]', async () => {
+    const s = await open();
+    await s.appendBatch(
+      buildBatch('a1', 1, [
+        { labels: up('web'), v: 1, t: T },
+        { labels: up('db'), v: 0, t: T + 10, stale: true },
+        { labels: { __name__: 'old', Zone: 'a' }, v: 2, t: -5_000 },
+        { labels: up('node'), v: 1, t: T + 20 },
+        { labels: up('node'), v: 1, t: T + 40 },
+      ]),
+    );
+    const all = [sel('{__name__=~".+"}')];
+    const old = { __name__: 'old', Zone: 'a' };
+    // Byte order: "Zone" < "__name__", so that series leads although its name sorts last.
+    expect(s.series(all)).toEqual([old, up('db'), up('node'), up('web')]);
+    expect(s.series([])).toEqual(s.series(all));
+    expect(s.series([sel('up{job="web"}'), sel('{job=~"w.*"}')])).toEqual([up('web')]);
+    const within = (mint: number, maxt: number) => s.series(all, { mint, maxt }).map((l) => l.job ?? l.__name__);
+    expect(within(T, T)).toEqual(['web']);
+    expect(within(T + 10, T + 10)).toEqual(['db']);
+    expect(within(T + 21, T + 39)).toEqual([]);
+    expect(within(T + 21, T + 40)).toEqual(['node']);
+    expect(within(T + 1, T)).toEqual([]);
+    expect(within(-9_223_309_901_257_974_000, -1)).toEqual(['old']);
+    expect(within(0, 9_223_309_901_257_975_000)).toEqual(['db', 'node', 'web']);
+    expect(s.labelNames(all, { mint: -10_000, maxt: 0 })).toEqual(['Zone', '__name__']);
+    expect(s.labelNames([sel('up')], { mint: T + 11, maxt: T + 100 })).toEqual(['__name__', 'instance', 'job']);
+    expect(s.labelValues('job', [], { mint: T, maxt: T + 10 })).toEqual(['db', 'web']);
+    expect(s.labelValues('job', [sel('{job!="web"}')], { mint: T, maxt: T + 10 })).toEqual(['db']);
+  });
 });

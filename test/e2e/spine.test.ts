@@ -60,6 +60,15 @@ describe('agent and aggregator as real processes', () => {
     expect(Math.abs((sample?.value[0] as number) * 1000 - Date.now())).toBeLessThan(60_000);
   });
 
+  it('serves node_load1 metadata as Prometheus does after scraping node_exporter', async () => {
+    const body = await eventually(async () => {
+      const res = await fetch(`${api}/api/v1/metadata?metric=node_load1`);
+      const json = (await res.json()) as { status: string; data: Record<string, unknown[]> };
+      return json.data.node_load1 ? json : undefined;
+    }, 10_000, 'node_load1 metadata');
+    expect(body).toEqual({ status: 'success', data: { node_load1: [{ type: 'gauge', help: '1m load average.', unit: '' }] } });
+  });
+
   it('delivers idle CPU seconds for every CPU, growing over time', async () => {
     const idle = async () => {
       const body = await query('node_cpu_seconds_total{mode="idle", instance="e2e-host"}');

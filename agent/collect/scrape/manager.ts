@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CollectedSample } from '../../../protocol/batch.ts';
 import type { Logger } from '../../../protocol/log.ts';
+import type { MetricMetadata } from '../../../protocol/metadata.ts';
 import { YamlReader } from '../../config/yaml-reader.ts';
 import { schedule, stableOffset, type Scheduled } from '../schedule.ts';
 import { SCRAPE_ACCEPT_HEADER } from './expfmt.ts';
@@ -11,8 +12,8 @@ import { createScrapeLoop, type ScrapeLoop } from './scrape-loop.ts';
 import { buildTargets } from './targets.ts';
 
 export interface ScrapeManagerDeps {
-  /** Where every scrape's samples go (the agent's batcher). */
-  readonly sink: (samples: CollectedSample[]) => void;
+  /** Where every scrape's samples and metadata go (the agent's batcher). */
+  readonly sink: (samples: CollectedSample[], metadata?: readonly MetricMetadata[]) => void;
   readonly log: Logger;
   readonly now?: () => number;
   /** Replaces HTTP for tests. */
@@ -85,7 +86,7 @@ export function createScrapeManager(deps: ScrapeManagerDeps): ScrapeManager {
       const cadence = cfg.cron ? { kind: 'cron' as const, expression: cfg.cron } : { kind: 'interval' as const, intervalMs: target.intervalMs, offsetMs: stableOffset(key, target.intervalMs) };
       const timer = schedule(cadence, async (at) => {
         const outcome = await loop.scrape(at);
-        deps.sink(outcome.samples);
+        deps.sink(outcome.samples, outcome.metadata);
         // One line when a target starts failing or recovers, not one per scrape.
         if (outcome.error !== lastError) {
           if (outcome.error) deps.log.warn(`job ${cfg.jobName}: scrape of ${target.url} failed: ${outcome.error}`);

@@ -1,5 +1,7 @@
 import type { CollectedSample } from '../../../protocol/batch.ts';
 import { labelsKey, METRIC_NAME, type Labels } from '../../../protocol/labels.ts';
+import type { MetricMetadata } from '../../../protocol/metadata.ts';
+import { metadataFromExposition } from '../metadata.ts';
 import { formatFromContentType, parseExposition, type ParsedSample } from './expfmt.ts';
 import type { Fetcher } from './fetch.ts';
 import { relabel } from './relabel.ts';
@@ -8,6 +10,8 @@ import type { Target } from './targets.ts';
 
 export interface ScrapeOutcome {
   readonly samples: CollectedSample[];
+  /** The target's HELP/TYPE/UNIT lines; recorded even when a limit fails the scrape later, as Prometheus does. */
+  readonly metadata: MetricMetadata[];
   /** Why the scrape failed (up = 0), or undefined. */
   readonly error?: string;
 }
@@ -37,10 +41,13 @@ export function createScrapeLoop(target: Target, cfg: Limits, fetch: Fetcher, cl
     target,
     async scrape(t) {
       let parsed: ParsedSample[] = [];
+      let metadata: MetricMetadata[] = [];
       let error: string | undefined;
       try {
         const res = await fetch(target.url, target.timeoutMs);
-        parsed = parseExposition(res.body, formatFromContentType(res.contentType)).samples;
+        const exposition = parseExposition(res.body, formatFromContentType(res.contentType));
+        parsed = exposition.samples;
+        metadata = metadataFromExposition(exposition.metadata);
       } catch (err) {
         error = (err as Error).message;
       }
@@ -84,7 +91,7 @@ export function createScrapeLoop(target: Target, cfg: Limits, fetch: Fetcher, cl
         report('scrape_samples_post_metric_relabeling', error === undefined ? kept.length : 0, t),
         report('scrape_series_added', error === undefined ? added : 0, t),
       );
-      return error === undefined ? { samples } : { samples, error };
+      return error === undefined ? { samples, metadata } : { samples, metadata, error };
     },
     staleAll(t) {
       const out = stale(previous.keys(), previous, t);

@@ -1,0 +1,50 @@
+// The aggregator's effective settings as Prometheus' status pages show theirs: /api/v1/status/flags (each flag as
+// text) and /api/v1/status/config (the configuration as YAML, secrets hidden).
+import { stringify } from 'yaml';
+import { formatDurationMs } from '../promql/duration.ts';
+import type { AggregatorConfig } from './config.ts';
+
+const hostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+
+/**
+ * Each setting under the command-line flag that sets it (cli/aggregator-command.ts declares the same names; a test
+ * holds the two lists equal), as Prometheus' flags page: every flag, unset ones as "".
+ */
+export function configFlags(c: AggregatorConfig): Record<string, string> {
+  return {
+    'data-dir': c.dataDir,
+    'http-listen': hostPort(c.httpHost, c.httpPort),
+    'mqtt-allow-anonymous': String(c.mqttAllowAnonymous),
+    'mqtt-credentials': c.mqttCredentialsFile ?? '',
+    'mqtt-listen': hostPort(c.mqttHost, c.mqttPort),
+    'mqtt-tls-cert': c.mqttTls?.certFile ?? '',
+    'mqtt-tls-client-ca': c.mqttTls?.clientCaFile ?? '',
+    'mqtt-tls-key': c.mqttTls?.keyFile ?? '',
+    'query.lookback-delta': formatDurationMs(c.queryLookbackMs),
+    'query.max-samples': String(c.queryMaxSamples),
+    'query.timeout': formatDurationMs(c.queryTimeoutMs),
+  };
+}
+
+/** Names of settings that hold a secret itself (a file holding one is only a path): shown as Prometheus does. */
+const SECRET_NAME = /(?:^|_)(?:password|secret|token|credentials|api_key|private_key)$/;
+const SECRET = '<secret>';
+
+/**
+ * The configuration as YAML with snake_case keys, durations (`…Ms` fields) in Prometheus' notation, and unset
+ * optional settings left out. Keys are derived from the config's own fields, so a new setting shows up by itself.
+ */
+export function configYaml(c: AggregatorConfig): string {
+  return stringify(view(c));
+}
+
+function view(value: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const ms = key.endsWith('Ms') && typeof v === 'number';
+    const name = (ms ? key.slice(0, -2) : key).replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+    out[name] = SECRET_NAME.test(name) ? SECRET : ms ? formatDurationMs(v) : typeof v === 'object' && v !== null ? view(v) : v;
+  }
+  return out;
+}
