@@ -1,5 +1,5 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { Batch } from '../../protocol/batch.ts';
+import type { Batch, Sample } from '../../protocol/batch.ts';
 import { labelsKey, sortedPairs, sortLabels, type Labels } from '../../protocol/labels.ts';
 import { matchesAll, type Matcher } from '../../promql/matcher.ts';
 import { compareLabelPairs } from '../../promql/memory-storage.ts';
@@ -46,40 +46,52 @@ export async function openLmdbStore(path: string): Promise<Storage> {
     return out;
   }
 
-  return {
-    async appendBatch(batch: Batch): Promise<AppendOutcome> {
-      const created: string[] = [];
-      let outcome: AppendOutcome = { status: 'duplicate', samples: 0, newSeries: 0 };
-      try {
-        await root.transaction(() => {
-          if (seenDb.get([batch.agent, batch.seq]) !== undefined) return;
-          const ids = batch.series.map((labels) => {
-            const key = labelsKey(labels);
-            let id = idByKey.get(key);
-            if (id === undefined) {
-              id = nextId++;
-              idByKey.set(key, id);
-              const sorted = sortLabels(labels);
-              labelsById.set(id, sorted);
-              created.push(key);
-              seriesDb.put(id, sorted);
-            }
-            return id;
-          });
-          for (const s of batch.samples) samplesDb.put([ids[s.series] as number, s.t], s.stale ? null : s.v);
-          seenDb.put([batch.agent, batch.seq], Date.now());
-          outcome = { status: 'stored', samples: batch.samples.length, newSeries: created.length };
+  /** Writes series and samples in one commit, with `inside` run first in the same transaction (dedupe). */
+  async function write(series: readonly Labels[], samples: readonly Sample[], inside: () => boolean): Promise<AppendOutcome> {
+    const created: string[] = [];
+    let outcome: AppendOutcome = { status: 'duplicate', samples: 0, newSeries: 0, tooOld: 0, seriesLimited: 0 };
+    try {
+      await root.transaction(() => {
+        if (!inside()) return;
+        const ids = series.map((labels) => {
+          const key = labelsKey(labels);
+          let id = idByKey.get(key);
+          if (id === undefined) {
+            id = nextId++;
+            idByKey.set(key, id);
+            const sorted = sortLabels(labels);
+            labelsById.set(id, sorted);
+            created.push(key);
+            seriesDb.put(id, sorted);
+          }
+          return id;
         });
-        await root.flushed;
-      } catch (err) {
-        // The commit failed: forget series that exist only in memory, or later batches would never write them.
-        for (const key of created) {
-          labelsById.delete(idByKey.get(key) as number);
-          idByKey.delete(key);
-        }
-        throw err;
+        for (const s of samples) samplesDb.put([ids[s.series] as number, s.t], s.stale ? null : s.v);
+        outcome = { status: 'stored', samples: samples.length, newSeries: created.length, tooOld: 0, seriesLimited: 0 };
+      });
+      await root.flushed;
+    } catch (err) {
+      // The commit failed: forget series that exist only in memory, or later batches would never write them.
+      for (const key of created) {
+        labelsById.delete(idByKey.get(key) as number);
+        idByKey.delete(key);
       }
-      return outcome;
+      throw err;
+    }
+    return outcome;
+  }
+
+  return {
+    appendBatch(batch: Batch): Promise<AppendOutcome> {
+      return write(batch.series, batch.samples, () => {
+        if (seenDb.get([batch.agent, batch.seq]) !== undefined) return false;
+        seenDb.put([batch.agent, batch.seq], Date.now());
+        return true;
+      });
+    },
+
+    appendSamples(_source, series, samples) {
+      return write(series, samples, () => true);
     },
 
     hasBatch(agent, seq) {

@@ -1,4 +1,4 @@
-import type { Batch } from '../../protocol/batch.ts';
+import type { Batch, Sample } from '../../protocol/batch.ts';
 import type { Labels } from '../../protocol/labels.ts';
 import type { Matcher } from '../../promql/matcher.ts';
 import type { Queryable } from '../../promql/queryable.ts';
@@ -6,8 +6,13 @@ import type { Queryable } from '../../promql/queryable.ts';
 export interface AppendOutcome {
   /** `duplicate`: this (agent, seq) was stored before; nothing was written again. */
   readonly status: 'stored' | 'duplicate';
+  /** Samples written. */
   readonly samples: number;
   readonly newSeries: number;
+  /** Samples older than the out-of-order window: refused and counted, as Prometheus' out-of-bounds samples. */
+  readonly tooOld: number;
+  /** Samples of new series refused because their source reached its series limit. */
+  readonly seriesLimited: number;
 }
 
 /** A time span for the metadata queries, both ends included, in ms (Prometheus' Querier(mint, maxt)). */
@@ -22,6 +27,11 @@ export interface TimeRange {
  */
 export interface Storage extends Queryable {
   appendBatch(batch: Batch): Promise<AppendOutcome>;
+  /**
+   * Samples from a source that does not number its batches (remote_write): durable when it resolves, no dedupe.
+   * `source` names the sender for the per-source series limit. Sample.series indexes `series`.
+   */
+  appendSamples(source: string, series: readonly Labels[], samples: readonly Sample[]): Promise<AppendOutcome>;
   /** Whether this (agent, seq) was stored: the dedupe record that makes resends harmless. */
   hasBatch(agent: string, seq: number): boolean;
   /**
