@@ -51,10 +51,10 @@ describe('openLmdbStore', () => {
         { labels: up('node'), v: 1, t: T + 15_000 },
       ]),
     );
-    expect(out).toEqual({ status: 'stored', samples: 3, newSeries: 2 });
+    expect(out).toEqual({ status: 'stored', samples: 3, newSeries: 2, tooOld: 0, seriesLimited: 0 });
     expect(dump(s, 'up{job="node"}')).toEqual([{ labels: up('node'), samples: [[T, 1], [T + 15_000, 1]] }]);
     const again = await s.appendBatch(buildBatch('a1', 2, [{ labels: { instance: 'h1', job: 'db', __name__: 'up' }, v: 1, t: T + 15_000 }]));
-    expect(again).toEqual({ status: 'stored', samples: 1, newSeries: 0 });
+    expect(again).toEqual({ status: 'stored', samples: 1, newSeries: 0, tooOld: 0, seriesLimited: 0 });
   });
 
   it('treats the same (agent, seq) as a duplicate and writes nothing', async () => {
@@ -64,7 +64,7 @@ describe('openLmdbStore', () => {
       { labels: up('node'), v: 42, t: T },
       { labels: up('new'), v: 1, t: T + 1 },
     ]);
-    expect(await s.appendBatch(resend)).toEqual({ status: 'duplicate', samples: 0, newSeries: 0 });
+    expect(await s.appendBatch(resend)).toEqual({ status: 'duplicate', samples: 0, newSeries: 0, tooOld: 0, seriesLimited: 0 });
     expect(dump(s, 'up')).toEqual([{ labels: up('node'), samples: [[T, 1]] }]);
     expect(s.labelValues('job', [])).toEqual(['node']);
     expect([s.hasBatch('a1', 7), s.hasBatch('a1', 8), s.hasBatch('a2', 7)]).toEqual([true, false, false]);
@@ -78,7 +78,7 @@ describe('openLmdbStore', () => {
     expect(await s.appendBatch(buildBatch('a1', 4, [
       { labels: up('node'), v: 2, t: T + 1 },
       { labels: up('web'), v: 3, t: T + 1 },
-    ]))).toEqual({ status: 'stored', samples: 2, newSeries: 1 });
+    ]))).toEqual({ status: 'stored', samples: 2, newSeries: 1, tooOld: 0, seriesLimited: 0 });
     s = await reopen();
     expect(dump(s, 'up')).toEqual([
       { labels: up('node'), samples: [[T, 1], [T + 1, 2]] },
