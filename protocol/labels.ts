@@ -42,9 +42,17 @@ export function labelsProblem(labels: Labels): string | undefined {
   return undefined;
 }
 
-/** Canonical text of a label set (sorted by name): equal label sets give equal keys. */
+const keys = new WeakMap<Labels, string>();
+
+/**
+ * Canonical text of a label set (sorted by name): equal label sets give equal keys. Remembered per object, which
+ * is safe because label sets are never changed once built (Labels is read-only), and it makes the engine's range
+ * queries cheap: the same series objects are keyed at every step.
+ */
 export function labelsKey(labels: Labels): string {
-  return JSON.stringify(sortedPairs(labels));
+  let key = keys.get(labels);
+  if (key === undefined) keys.set(labels, (key = JSON.stringify(sortedPairs(labels))));
+  return key;
 }
 
 export function sortedPairs(labels: Labels): [string, string][] {

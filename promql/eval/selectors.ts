@@ -29,18 +29,29 @@ export function instantVector(series: readonly SelectedSeries[], te: number, t: 
   return out;
 }
 
-/** A range selector at `te`: each series' samples in (te - range, te], staleness markers left out. */
+const withoutStale = new WeakMap<readonly StoredSample[], readonly StoredSample[]>();
+
+/** The samples minus staleness markers, once per series: most series have none, and then it is the same array. */
+function liveSamples(samples: readonly StoredSample[]): readonly StoredSample[] {
+  let live = withoutStale.get(samples);
+  if (live === undefined) {
+    live = samples.some((x) => x.stale) ? samples.filter((x) => !x.stale) : samples;
+    withoutStale.set(samples, live);
+  }
+  return live;
+}
+
+/**
+ * A range selector at `te`: each series' samples in (te - range, te], staleness markers left out. A stored sample
+ * is a Point already, so a window is a slice of the series' samples: no per-sample copies at each step.
+ */
 export function rangeMatrix(series: readonly SelectedSeries[], te: number, rangeMs: number): Matrix {
   const out: Matrix = [];
   for (const s of series) {
-    const from = after(s.samples, te - rangeMs);
-    const to = after(s.samples, te);
-    const points: Point[] = [];
-    for (let i = from; i < to; i++) {
-      const sample = s.samples[i] as StoredSample;
-      if (!sample.stale) points.push({ t: sample.t, v: sample.v });
-    }
-    if (points.length > 0) out.push({ metric: s.labels as Labels, points });
+    const samples = liveSamples(s.samples);
+    const from = after(samples, te - rangeMs);
+    const to = after(samples, te);
+    if (to > from) out.push({ metric: s.labels as Labels, points: samples.slice(from, to) as Point[] });
   }
   return out;
 }

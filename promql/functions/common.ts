@@ -7,12 +7,22 @@ import type { CallContext } from './registry.ts';
 /** Prometheus' metadata labels (schema.IsMetadataLabel): dropped together whenever a function drops the name. */
 const METADATA_LABELS = ['__name__', '__type__', '__unit__'] as const;
 
-/** The label set without `__name__` (and `__type__`/`__unit__`), as Prometheus' DropReserved(IsMetadataLabel). */
+const withoutName = new WeakMap<Labels, Labels>();
+
+/**
+ * The label set without `__name__` (and `__type__`/`__unit__`), as Prometheus' DropReserved(IsMetadataLabel).
+ * One result object per input object, so that what is cached per series downstream (keys, groups) stays cached
+ * across the steps of a range query.
+ */
 export function dropMetricName(metric: Labels): Labels {
   if (!METADATA_LABELS.some((n) => n in metric)) return metric;
-  const out: Record<string, string> = {};
-  for (const name of Object.keys(metric)) {
-    if (!(METADATA_LABELS as readonly string[]).includes(name)) out[name] = metric[name] as string;
+  let out = withoutName.get(metric);
+  if (out === undefined) {
+    const kept: Record<string, string> = {};
+    for (const name of Object.keys(metric)) {
+      if (!(METADATA_LABELS as readonly string[]).includes(name)) kept[name] = metric[name] as string;
+    }
+    withoutName.set(metric, (out = kept));
   }
   return out;
 }
