@@ -1,7 +1,8 @@
-import { labelsKey, sortedPairs, type Labels } from '../protocol/labels.ts';
+import { labelsKey, type Labels } from '../protocol/labels.ts';
 import type { Expr } from './ast.ts';
 import { DEFAULT_LIMITS, QueryBudget, type QueryLimits } from './budget.ts';
 import { createEvaluator } from './eval/evaluator.ts';
+import { compareLabels } from './functions/misc.ts';
 import { QueryError } from './errors.ts';
 import { exprType, parseExpr } from './parse.ts';
 import type { Queryable } from './queryable.ts';
@@ -60,19 +61,6 @@ export function rangeQuery(q: Queryable, text: string, start: number, end: numbe
   // Range results are always ordered by labels, so a sort anywhere in the query has no effect: say so.
   if (containsSort(expr)) annotations.warn('sort is ineffective for range queries since results are always ordered by labels');
   return { value: { type: 'matrix', matrix }, annotations };
-}
-
-/** Prometheus' labels.Compare: label pairs in name order, name before value, a prefix sorts first. */
-export function compareLabels(a: Labels, b: Labels): number {
-  const pa = sortedPairs(a);
-  const pb = sortedPairs(b);
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const [na, va] = pa[i] as [string, string];
-    const [nb, vb] = pb[i] as [string, string];
-    if (na !== nb) return na < nb ? -1 : 1;
-    if (va !== vb) return va < vb ? -1 : 1;
-  }
-  return pa.length - pb.length;
 }
 
 const SORTS = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);

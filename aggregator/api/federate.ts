@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { formatExposition } from '../../agent/collect/scrape/expfmt.ts';
 import type { MetricFamilyMeta, ParsedSample } from '../../agent/collect/scrape/expfmt.ts';
 import { labelsKey, METRIC_NAME, sortedPairs, type Labels } from '../../protocol/labels.ts';
-import { compareLabels } from '../../promql/engine.ts';
+import { compareLabels } from '../../promql/functions/misc.ts';
 import { QueryError } from '../../promql/errors.ts';
 import type { Matcher } from '../../promql/matcher.ts';
 import type { Queryable } from '../../promql/queryable.ts';
