@@ -1,10 +1,12 @@
-import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { buildBatch, type CollectedSample } from '../protocol/batch.ts';
 import { encodeBatch } from '../protocol/codec.ts';
 import type { Logger } from '../protocol/log.ts';
 import { createBatcher } from './buffer/batcher.ts';
-import { openLmdbQueue } from './buffer/lmdb-queue.ts';
+import { createDropLog } from './buffer/drop-log.ts';
+import { DEFAULT_FALLBACK, openFallbackQueue } from './buffer/fallback-queue.ts';
+import { openLmdbQueue, peekLmdbSeq } from './buffer/lmdb-queue.ts';
 import type { Collector } from './collect/collector.ts';
 import { collectAll, hostCollectors, hostMetricMeta } from './collect/host/index.ts';
 import { metadataOf } from './collect/metadata.ts';
@@ -35,8 +37,20 @@ const MAX_SAMPLES_PER_BATCH = 20_000;
 /** Wiring only: collect and scrape → batcher → queue (durable) → publish. */
 export async function startAgent(initial: AgentConfig, { log, now = Date.now, loadConfig }: AgentDeps): Promise<RunningAgent> {
   let config = initial;
-  mkdirSync(config.dataDir, { recursive: true });
-  const queue = await openLmdbQueue(join(config.dataDir, 'queue'));
+  const queueDir = join(config.dataDir, 'queue');
+  const limits = { maxBytes: config.maxQueueBytes, maxAgeMs: config.maxQueueAgeMs };
+  const drops = createDropLog(log);
+  const queue = await openFallbackQueue(
+    {
+      openDisk: () => openLmdbQueue(queueDir, { limits, onDrop: drops.record }),
+      peekSeq: () => peekLmdbSeq(queueDir),
+      memoryLimits: { ...limits, maxBytes: Math.min(limits.maxBytes, DEFAULT_FALLBACK.memoryMaxBytes) },
+      retryMs: DEFAULT_FALLBACK.retryMs,
+      log,
+      onDrop: drops.record,
+    },
+    now(),
+  );
   const publisher = startPublisher(queue, { ...config, agent: config.id }, log, now);
   const batcher = createBatcher({
     // Never longer than half an interval, so each collection tick still makes its own batch.
@@ -44,7 +58,7 @@ export async function startAgent(initial: AgentConfig, { log, now = Date.now, lo
     maxSamples: MAX_SAMPLES_PER_BATCH,
     now,
     write: async (samples, metadata) => {
-      await queue.enqueue((seq) => encodeBatch(buildBatch(config.id, seq, samples, metadata)), now());
+      await queue.enqueue((seq) => encodeBatch(buildBatch(config.id, seq, samples, metadata)), now(), samples.length);
       publisher.notify();
     },
     onError: (err, n) => log.error(`could not queue a batch of ${n} samples: ${err.message}`),
@@ -63,6 +77,8 @@ export async function startAgent(initial: AgentConfig, { log, now = Date.now, lo
   let onInterval: Collector[] = [];
   const tick = async (t: number) => {
     if (onInterval.length > 0) await collect(onInterval, t);
+    await queue.expire(t).catch((err: Error) => log.error(`could not expire old batches: ${err.message}`));
+    drops.settle(t);
     const self = selfMetrics(queue.stats(), publisher.counters, publisher.isConnected(), t);
     batcher.add(withTarget(self, 'outpost'), metadataOf(self, (name) => SELF_METRIC_META[name]));
   };
@@ -83,10 +99,12 @@ export async function startAgent(initial: AgentConfig, { log, now = Date.now, lo
     if (!loadConfig) return;
     try {
       const next = loadConfig();
-      if (next.id !== config.id || next.dataDir !== config.dataDir || next.brokerUrl !== config.brokerUrl) {
-        log.warn('agent id, data directory and broker change only on restart; applying the rest');
+      const fixed = ['id', 'dataDir', 'brokerUrl', 'maxQueueBytes', 'maxQueueAgeMs'] as const;
+      if (fixed.some((key) => next[key] !== config[key])) {
+        log.warn('agent id, data directory, broker and queue bounds change only on restart; applying the rest');
       }
-      config = { ...next, id: config.id, dataDir: config.dataDir, brokerUrl: config.brokerUrl };
+      const { id, dataDir, brokerUrl, maxQueueBytes, maxQueueAgeMs } = config;
+      config = { ...next, id, dataDir, brokerUrl, maxQueueBytes, maxQueueAgeMs };
       applySchedules();
       log.info(`configuration reloaded: ${config.scrapeConfigs.length} scrape jobs, ${scrapes.active().length} targets`);
     } catch (err) {

@@ -4,6 +4,7 @@ import { startAgent } from '../agent/main.ts';
 import { consoleLogger } from '../protocol/log.ts';
 import { AGENT_ID_RULE, isValidAgentId } from '../protocol/topics.ts';
 import { brokerTlsProblem, brokerUrlProblem } from '../agent/config/broker-client.ts';
+import { BYTE_SIZE_RULE, formatByteSize, parseByteSize } from '../agent/config/byte-size.ts';
 import { readAgentFile, type AgentFileSettings } from '../agent/config/file.ts';
 import type { BrokerClientTls } from '../agent/publish/publisher.ts';
 import { ConfigError } from '../agent/config/yaml-reader.ts';
@@ -21,6 +22,8 @@ export const agentFlags = {
   'tls-server-name': { kind: 'string', description: "name the broker's certificate must carry, when not the URL's host" },
   interval: { kind: 'duration', description: 'collection interval', default: `${DEFAULT_AGENT.intervalMs / 1000}s` },
   'data-dir': { kind: 'string', description: 'directory for the durable queue', default: DEFAULT_AGENT.dataDir },
+  'max-queue-bytes': { kind: 'string', description: 'queue bound: past it the oldest batches are dropped (e.g. 256MB, 2GB)', default: formatByteSize(DEFAULT_AGENT.maxQueueBytes) },
+  'max-queue-age': { kind: 'duration', description: 'batches not acked within this time are dropped', default: `${DEFAULT_AGENT.maxQueueAgeMs / 86_400_000}d` },
   window: { kind: 'count', description: 'batches in flight before waiting for acks', default: DEFAULT_AGENT.windowSize },
   'ack-timeout': { kind: 'duration', description: 'resend a batch not acked within this time', default: `${DEFAULT_AGENT.ackTimeoutMs / 1000}s` },
   'proc-path': { kind: 'string', description: 'procfs mount point', default: DEFAULT_AGENT.procPath },
@@ -59,12 +62,20 @@ export function agentConfigFrom({ values, given }: ParsedFlags, file: AgentFileS
     ...(tls !== undefined ? { tls } : {}),
     intervalMs: pick('interval', file.intervalMs),
     dataDir: pick('data-dir', file.dataDir),
+    maxQueueBytes: given.has('max-queue-bytes') || file.maxQueueBytes === undefined ? queueBytes(values['max-queue-bytes'] as string) : file.maxQueueBytes,
+    maxQueueAgeMs: pick('max-queue-age', file.maxQueueAgeMs),
     windowSize: pick('window', file.windowSize),
     ackTimeoutMs: pick('ack-timeout', file.ackTimeoutMs),
     procPath: pick('proc-path', file.procPath),
     sysPath: pick('sys-path', file.sysPath),
     ...(configFile !== undefined ? { configFile } : {}),
   };
+}
+
+function queueBytes(text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === undefined || bytes <= 0) throw new UsageError(`--max-queue-bytes ${JSON.stringify(text)}: expected ${BYTE_SIZE_RULE}`);
+  return bytes;
 }
 
 const TLS_FLAGS = [

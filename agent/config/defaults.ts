@@ -14,6 +14,10 @@ export interface AgentConfig {
   readonly intervalMs: number;
   /** Holds the LMDB queue; must be writable. */
   readonly dataDir: string;
+  /** Payload bytes the queue may hold while the link is down; past it the oldest batches are dropped. */
+  readonly maxQueueBytes: number;
+  /** How long a batch may wait for its ack before it is dropped as too old. */
+  readonly maxQueueAgeMs: number;
   readonly windowSize: number;
   readonly ackTimeoutMs: number;
   readonly keepaliveSec: number;
@@ -43,6 +47,10 @@ export const DEFAULT_AGENT: AgentConfig = {
   brokerUrl: 'mqtt://127.0.0.1:1883',
   intervalMs: 15_000,
   dataDir: './data/agent',
+  // Sized for a Raspberry Pi class device (SD card, 1 GB of RAM): 256 MiB holds about two days of one host's
+  // node metrics at 15 s (~20 KB a batch); data older than a week is rarely worth sending late.
+  maxQueueBytes: 256 * 1024 * 1024,
+  maxQueueAgeMs: 7 * 24 * 3600_000,
   windowSize: 8,
   ackTimeoutMs: 30_000,
   keepaliveSec: 30,

@@ -6,6 +6,7 @@ import { isValidCron } from '../collect/schedule.ts';
 import { DEFAULT_SCRAPE, readScrapeConfigs } from '../collect/scrape/scrape-config.ts';
 import type { BrokerClientTls } from '../publish/publisher.ts';
 import { brokerTlsProblem, brokerUrlProblem } from './broker-client.ts';
+import { BYTE_SIZE_RULE, parseByteSize } from './byte-size.ts';
 import type { AgentConfig } from './defaults.ts';
 import { ConfigError, YamlReader } from './yaml-reader.ts';
 
@@ -24,7 +25,7 @@ export function readAgentFile(file: string, text = readText(file)): AgentFileSet
   const top = r.map(r.root, '', ['agent', 'global', 'host', 'scrape_configs']);
   const out: { -readonly [K in keyof AgentFileSettings]: AgentFileSettings[K] } = {};
 
-  const agent = r.map(top.get('agent'), 'agent', ['id', 'broker', 'password_file', 'tls', 'data_dir', 'window', 'ack_timeout', 'batch_delay']);
+  const agent = r.map(top.get('agent'), 'agent', ['id', 'broker', 'password_file', 'tls', 'data_dir', 'max_queue_bytes', 'max_queue_age', 'window', 'ack_timeout', 'batch_delay']);
   if (agent.has('id')) {
     const id = r.string(agent.get('id'), 'agent.id');
     if (!isValidAgentId(id)) throw r.error(agent.get('id'), 'agent.id', `must be ${AGENT_ID_RULE}`);
@@ -46,6 +47,13 @@ export function readAgentFile(file: string, text = readText(file)): AgentFileSet
   }
   if (agent.has('tls')) out.tls = readBrokerTls(r, agent.get('tls'));
   if (agent.has('data_dir')) out.dataDir = r.string(agent.get('data_dir'), 'agent.data_dir');
+  if (agent.has('max_queue_bytes')) {
+    const node = agent.get('max_queue_bytes');
+    const bytes = parseByteSize(r.string(node, 'agent.max_queue_bytes'));
+    if (bytes === undefined || bytes <= 0) throw r.error(node, 'agent.max_queue_bytes', `expected ${BYTE_SIZE_RULE}`);
+    out.maxQueueBytes = bytes;
+  }
+  if (agent.has('max_queue_age')) out.maxQueueAgeMs = positive(r, agent.get('max_queue_age'), 'agent.max_queue_age');
   if (agent.has('window')) out.windowSize = r.count(agent.get('window'), 'agent.window', 1);
   if (agent.has('ack_timeout')) out.ackTimeoutMs = r.duration(agent.get('ack_timeout'), 'agent.ack_timeout');
   if (agent.has('batch_delay')) out.batchDelayMs = r.duration(agent.get('batch_delay'), 'agent.batch_delay');

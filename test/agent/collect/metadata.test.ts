@@ -24,9 +24,10 @@ describe('metadata of collected samples', () => {
   });
 
   it('describes every self metric the agent sends', () => {
-    const samples = selfMetrics({ batches: 1, bytes: 2, created: 3 }, { batchesSent: 0, batchesAcked: 0, batchesDuplicate: 0, batchesRejected: 0, batchesRetried: 0, connects: 0 }, true, 0);
+    const queue = { batches: 1, bytes: 2, created: 3, oldestQueuedAt: undefined, droppedBatches: { bytes: 0, age: 0 }, droppedSamples: { bytes: 0, age: 0 }, durable: true };
+    const samples = selfMetrics(queue, { batchesSent: 0, batchesAcked: 0, batchesDuplicate: 0, batchesRejected: 0, batchesRetried: 0, connects: 0 }, true, 0);
     const described = metadataOf(samples, (name) => SELF_METRIC_META[name]);
-    expect(described.map((m) => m.name)).toEqual(samples.map((s) => s.labels.__name__));
+    expect(described.map((m) => m.name)).toEqual([...new Set(samples.map((s) => s.labels.__name__))]);
     expect(described.find((m) => m.name === 'outpost_agent_batches_sent_total')?.type).toBe('counter');
     expect(described.find((m) => m.name === 'outpost_agent_queue_bytes')?.type).toBe('gauge');
     for (const m of described) expect(m.help).not.toBe('');
