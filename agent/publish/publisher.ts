@@ -6,6 +6,9 @@ import { agentClientId, metricsTopic, topicFor } from '../../protocol/topics.ts'
 import type { BatchQueue } from '../buffer/queue.ts';
 import { backoffDelay, type BackoffPolicy } from './backoff.ts';
 
+/** How long a stopping agent waits for the broker to take its "offline" status. */
+const CLOSE_GRACE_MS = 2_000;
+
 export interface PublisherOptions {
   readonly agent: string;
   readonly brokerUrl: string;
@@ -169,9 +172,18 @@ export function startPublisher(queue: BatchQueue, opts: PublisherOptions, log: L
       clearInterval(ticker);
       clearTimeout(reconnectTimer);
       if (client.connected) {
-        await client.publishAsync(statusTopic, Buffer.from(encodeStatus({ state: 'offline', t: now() })), { qos: 1, retain: true }).catch(() => {});
+        // Bounded: on a link that died unnoticed the PUBACK never comes, and an await on nothing but a dead socket
+        // would let the process drain its event loop mid-shutdown (Node exits 13). The broker's Will says
+        // "offline" anyway; queued batches are on disk for the next start.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          client.publishAsync(statusTopic, Buffer.from(encodeStatus({ state: 'offline', t: now() })), { qos: 1, retain: true }).catch(() => {}),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
+        ]);
+        clearTimeout(timer);
       }
-      await client.endAsync();
+      // Forced: a graceful end also waits for in-flight acks that a dead link never brings.
+      await client.endAsync(true);
     },
   };
 }
