@@ -1,5 +1,4 @@
 import { METRIC_NAME, type Labels } from '../protocol/labels.ts';
-import type { Annotations } from './value.ts';
 
 /** One output group of an aggregation: its label set and a key equal exactly for equal label sets. */
 export interface Group {
@@ -66,9 +65,4 @@ export function paramStats(values: readonly number[]): ParamStats {
     statsCache.set(values, stats);
   }
   return stats;
-}
-
-/** Adds a warning the way Prometheus words it once the query is known: "… (line:column)". */
-export function warnAt(annotations: Annotations, message: string, pos: string | undefined): void {
-  annotations.warn(pos === undefined ? message : `${message} (${pos})`);
 }

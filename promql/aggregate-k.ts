@@ -1,7 +1,7 @@
 import type { Labels } from '../protocol/labels.ts';
 import type { AggregateArgs } from './aggregate.ts';
 import { formatFloatG, goSort, heapFix, heapPush, type Less } from './aggregate-go.ts';
-import { cachedGroupOf, warnAt, type ParamStats } from './aggregate-group.ts';
+import { cachedGroupOf, type ParamStats } from './aggregate-group.ts';
 import { sampleOffset } from './aggregate-hash.ts';
 import { QueryError } from './errors.ts';
 import type { Vector } from './value.ts';
@@ -28,8 +28,8 @@ function checkParams(args: AggregateArgs, stats: ParamStats): boolean {
     if (stats.max === 0 && stats.min === 0) return false;
     if (stats.hasNaN) throw new QueryError('execution', 'Ratio value is NaN');
     const capped = (r: number, to: number) => `ratio value should be between -1 and 1, got ${formatFloatG(r)}, capping to ${to}`;
-    if (stats.max > 1) warnAt(args.annotations, capped(stats.max, 1), args.paramPos);
-    if (stats.min < -1) warnAt(args.annotations, capped(stats.min, -1), args.paramPos);
+    if (stats.max > 1) args.annotations.warn(capped(stats.max, 1), args.paramPos);
+    if (stats.min < -1) args.annotations.warn(capped(stats.min, -1), args.paramPos);
     return true;
   }
   if (stats.max < 1) return false;

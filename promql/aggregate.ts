@@ -1,7 +1,7 @@
 import type { Labels } from '../protocol/labels.ts';
 import { formatFloatF, formatFloatG, goQuote } from './aggregate-go.ts';
 import { quantile } from './functions/over-time.ts';
-import { cachedGroupOf, groupOf, paramStats, warnAt, type ParamStats } from './aggregate-group.ts';
+import { cachedGroupOf, groupOf, paramStats, type ParamStats } from './aggregate-group.ts';
 import { aggregateK } from './aggregate-k.ts';
 import type { AggregateOp } from './ast.ts';
 import { QueryError } from './errors.ts';
@@ -28,8 +28,8 @@ export interface AggregateArgs {
    * range. Without it, this step's value stands for the whole query (right for instant queries).
    */
   readonly paramSteps?: readonly number[];
-  /** `line:column` of the parameter in the query, which Prometheus appends to its warnings: "… (1:19)". */
-  readonly paramPos?: string;
+  /** Where the parameter is in the query (a string index): its warnings point there. */
+  readonly paramPos?: number;
 }
 
 /**
@@ -157,9 +157,9 @@ function aggregateFloats(args: AggregateArgs, grouping: readonly string[]): Vect
   if (op === 'quantile') {
     const stats = stepStats(args);
     const invalid = (q: number) => `quantile value should be between 0 and 1, got ${formatFloatG(q)}`;
-    if (stats.hasNaN) warnAt(args.annotations, invalid(NaN), args.paramPos);
-    if (stats.max > 1) warnAt(args.annotations, invalid(stats.max), args.paramPos);
-    if (stats.min < 0) warnAt(args.annotations, invalid(stats.min), args.paramPos);
+    if (stats.hasNaN) args.annotations.warn(invalid(NaN), args.paramPos);
+    if (stats.max > 1) args.annotations.warn(invalid(stats.max), args.paramPos);
+    if (stats.min < 0) args.annotations.warn(invalid(stats.min), args.paramPos);
   }
   const groups = new Map<string, Acc>();
   for (const sample of args.vector) {

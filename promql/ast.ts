@@ -18,22 +18,30 @@ export type Expr =
 
 export type ValueType = 'scalar' | 'string' | 'vector' | 'matrix';
 
+/**
+ * Where a parsed node starts in the query text (a JavaScript string index), Prometheus' PositionRange.Start:
+ * annotations point there ("… (1:6)"). Absent on nodes built in code. Printing ignores it.
+ */
+interface Positioned {
+  readonly pos?: number;
+}
+
 /** `@ 1609746000`, `@ start()`, `@ end()`; absent when the selector has no `@`. */
 export type AtModifier = { readonly kind: 'time'; readonly ms: number } | { readonly kind: 'start' } | { readonly kind: 'end' };
 
-export interface NumberLiteral {
+export interface NumberLiteral extends Positioned {
   readonly kind: 'number';
   readonly value: number;
   /** Written as a duration (`5m`, a number of seconds): Prometheus prints it back as one. */
   readonly duration?: boolean;
 }
 
-export interface StringLiteral {
+export interface StringLiteral extends Positioned {
   readonly kind: 'string';
   readonly value: string;
 }
 
-export interface VectorSelector {
+export interface VectorSelector extends Positioned {
   readonly kind: 'vector_selector';
   /** The metric name when written as `name{…}` or `{"name"}`; it is also present as an `__name__` matcher. */
   readonly name?: string;
@@ -45,14 +53,14 @@ export interface VectorSelector {
 }
 
 /** `sel[5m]`: offset and @ live on the inner selector, as in Prometheus. */
-export interface MatrixSelector {
+export interface MatrixSelector extends Positioned {
   readonly kind: 'matrix_selector';
   readonly selector: VectorSelector;
   readonly rangeMs: number;
 }
 
 /** `expr[range:step]`; stepMs undefined means the query's default evaluation interval. */
-export interface SubqueryExpr {
+export interface SubqueryExpr extends Positioned {
   readonly kind: 'subquery';
   readonly expr: Expr;
   readonly rangeMs: number;
@@ -61,7 +69,7 @@ export interface SubqueryExpr {
   readonly at?: AtModifier;
 }
 
-export interface Call {
+export interface Call extends Positioned {
   readonly kind: 'call';
   /** The function's name; promql/functions.ts holds the registry entry for it. */
   readonly func: string;
@@ -72,7 +80,7 @@ export type AggregateOp =
   | 'sum' | 'avg' | 'count' | 'min' | 'max' | 'group' | 'stddev' | 'stdvar'
   | 'topk' | 'bottomk' | 'quantile' | 'count_values' | 'limitk' | 'limit_ratio';
 
-export interface AggregateExpr {
+export interface AggregateExpr extends Positioned {
   readonly kind: 'aggregate';
   readonly op: AggregateOp;
   readonly expr: Expr;
@@ -99,7 +107,7 @@ export interface VectorMatching {
   readonly include: readonly string[];
 }
 
-export interface BinaryExpr {
+export interface BinaryExpr extends Positioned {
   readonly kind: 'binary';
   readonly op: BinaryOp;
   readonly lhs: Expr;
@@ -110,13 +118,13 @@ export interface BinaryExpr {
   readonly returnBool: boolean;
 }
 
-export interface UnaryExpr {
+export interface UnaryExpr extends Positioned {
   readonly kind: 'unary';
   readonly op: '-' | '+';
   readonly expr: Expr;
 }
 
-export interface ParenExpr {
+export interface ParenExpr extends Positioned {
   readonly kind: 'paren';
   readonly expr: Expr;
 }

@@ -58,26 +58,42 @@ export function rangeQuery(q: Queryable, text: string, start: number, end: numbe
     budget.take(samples.length);
   }
   const matrix = [...bySeries.values()].sort((a, b) => compareLabels(a.metric, b.metric));
-  // Range results are always ordered by labels, so a sort anywhere in the query has no effect: say so.
-  if (containsSort(expr)) annotations.warn('sort is ineffective for range queries since results are always ordered by labels');
+  // Range results are always ordered by labels, so a sort has no effect: Prometheus warns when it evaluates one
+  // over more than one step, pointing at the call.
+  const sort = start !== end ? lastSort(expr) : undefined;
+  if (sort) annotations.warn('sort is ineffective for range queries since results are always ordered by labels', sort.pos);
   return { value: { type: 'matrix', matrix }, annotations };
 }
 
 const SORTS = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
 
-function containsSort(e: Expr): boolean {
+/**
+ * The sort call whose warning Prometheus keeps: it evaluates a node's operands before adding the node's own
+ * annotations, left to right, and of equal messages the last one added stays.
+ */
+function lastSort(e: Expr): Extract<Expr, { kind: 'call' }> | undefined {
+  if (e.kind === 'call' && SORTS.has(e.func)) return e;
+  for (const operand of operands(e).reverse()) {
+    const found = lastSort(operand);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A node's operands in Prometheus' evaluation order (an aggregation's parameter before its expression). */
+function operands(e: Expr): Expr[] {
   switch (e.kind) {
     case 'call':
-      return SORTS.has(e.func) || e.args.some(containsSort);
+      return [...e.args];
     case 'aggregate':
-      return containsSort(e.expr) || (e.param !== undefined && containsSort(e.param));
+      return e.param === undefined ? [e.expr] : [e.param, e.expr];
     case 'binary':
-      return containsSort(e.lhs) || containsSort(e.rhs);
+      return [e.lhs, e.rhs];
     case 'unary':
     case 'paren':
     case 'subquery':
-      return containsSort(e.expr);
+      return [e.expr];
     default:
-      return false;
+      return [];
   }
 }

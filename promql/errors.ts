@@ -1,3 +1,5 @@
+import { startPosInput } from './position.ts';
+
 /**
  * Query failures, by Prometheus' errorType. The HTTP layer maps each to a status code in one place
  * (aggregator/api/respond.ts), as Prometheus' web/api/v1 does.
@@ -14,10 +16,10 @@ export class QueryError extends Error {
   }
 }
 
-/** A syntax error at a position, worded like Prometheus' parser: `1:5: parse error: …`. */
+/**
+ * A syntax error at a position (a string index), worded like Prometheus' parser: `1:5: parse error: …`, the
+ * column in bytes; an empty query has no position: `unknown position: parse error: …`.
+ */
 export function parseError(input: string, pos: number, message: string): QueryError {
-  const before = input.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return new QueryError('bad_data', `${line}:${column}: parse error: ${message}`);
+  return new QueryError('bad_data', `${startPosInput(input, pos)}: parse error: ${message}`);
 }

@@ -80,7 +80,9 @@ class Builder {
   private text(n: Node): string {
     return this.input.slice(n.from, n.to);
   }
+  /** Records where `e` starts, on the node itself (for annotations) and in the parser's own notes. */
   private note<T extends Expr>(e: T, pos: number, extra: Omit<Meta, 'pos'> = {}): T {
+    (e as Mutable<Expr>).pos = pos;
     this.meta.set(e, { pos, ...extra });
     return e;
   }

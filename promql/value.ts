@@ -35,17 +35,5 @@ export type Value =
   | { readonly type: 'vector'; readonly vector: Vector }
   | { readonly type: 'matrix'; readonly matrix: Matrix };
 
-/**
- * Warnings and infos a query produced (Prometheus' annotations: e.g. "PromQL info: metric might not be a
- * counter"). They are returned with the result, never thrown.
- */
-export class Annotations {
-  readonly warnings = new Set<string>();
-  readonly infos = new Set<string>();
-  warn(message: string): void {
-    this.warnings.add(`PromQL warning: ${message}`);
-  }
-  info(message: string): void {
-    this.infos.add(`PromQL info: ${message}`);
-  }
-}
+// Annotations travel with every result; they live in their own module.
+export { Annotations } from './annotations.ts';

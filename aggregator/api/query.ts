@@ -22,12 +22,19 @@ function run(query: () => QueryResult): QueryResult {
   }
 }
 
-/** Prometheus' `data` for each result type, plus warnings and infos when there are any. */
-function body({ value, annotations }: QueryResult) {
+/** Prometheus' API renders at most this many warnings and as many infos, then says how many it left out. */
+const ANNOTATION_LIMITS = { maxWarnings: 10, maxInfos: 10 };
+
+/**
+ * Prometheus' `data` for each result type, plus warnings and infos when there are any, with their positions in
+ * `query` ("… (1:6)").
+ */
+function body({ value, annotations }: QueryResult, query: string) {
   const data = { resultType: value.type, result: result(value) };
+  const { warnings, infos } = annotations.asStrings(query, ANNOTATION_LIMITS);
   const extra = {
-    ...(annotations.warnings.size > 0 ? { warnings: [...annotations.warnings] } : {}),
-    ...(annotations.infos.size > 0 ? { infos: [...annotations.infos] } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(infos.length > 0 ? { infos } : {}),
   };
   return { data, extra };
 }
@@ -68,7 +75,8 @@ export function queryRoutes(storage: Queryable, now: () => number, engine: Engin
       const params = await readParams(c);
       const t = parseTimeParam('time', params.get('time'), now());
       const opts = requestOptions(engine, params);
-      const { data, extra } = body(run(() => instantQuery(storage, params.get('query') ?? '', t, opts)));
+      const query = params.get('query') ?? '';
+      const { data, extra } = body(run(() => instantQuery(storage, query, t, opts)), query);
       return success(c, data, extra);
     } catch (err) {
       return failure(c, err);
@@ -90,7 +98,8 @@ export function queryRoutes(storage: Queryable, now: () => number, engine: Engin
         throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       }
       const opts = requestOptions(engine, params);
-      const { data, extra } = body(run(() => rangeQuery(storage, params.get('query') ?? '', start, end, step, opts)));
+      const query = params.get('query') ?? '';
+      const { data, extra } = body(run(() => rangeQuery(storage, query, start, end, step, opts)), query);
       return success(c, data, extra);
     } catch (err) {
       return failure(c, err);

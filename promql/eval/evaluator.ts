@@ -5,6 +5,7 @@ import type { QueryBudget } from '../budget.ts';
 import { QueryError } from '../errors.ts';
 import { compareLabels } from '../functions/misc.ts';
 import { FUNCTIONS } from '../functions/registry.ts';
+import { operandPos } from '../position.ts';
 import type { Queryable, SelectedSeries } from '../queryable.ts';
 import type { Annotations, Matrix, Point, Value, Vector } from '../value.ts';
 import { isComparison, isSetOperator, setOperation, vectorScalar, vectorVector, floatOp, withoutName } from './binary.ts';
@@ -86,9 +87,19 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
         if (operand.type !== 'vector') throw new QueryError('execution', `aggregation needs an instant vector, got ${operand.type}`);
         const p = e.param ? evalAt(e.param, t) : undefined;
         const param = p?.type === 'scalar' || p?.type === 'string' ? p.v : undefined;
+        const paramPos = e.param ? operandPos(e.param) : undefined;
         return {
           type: 'vector',
-          vector: aggregate({ op: e.op, vector: operand.vector, ...(param !== undefined ? { param } : {}), grouping: e.grouping, without: e.without, t, annotations: s.annotations }),
+          vector: aggregate({
+            op: e.op,
+            vector: operand.vector,
+            ...(param !== undefined ? { param } : {}),
+            ...(paramPos !== undefined ? { paramPos } : {}),
+            grouping: e.grouping,
+            without: e.without,
+            t,
+            annotations: s.annotations,
+          }),
         };
       }
       case 'binary': {

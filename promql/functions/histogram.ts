@@ -1,6 +1,7 @@
 import { labelsKey, type Labels } from '../../protocol/labels.ts';
 import type { Value, Vector } from '../value.ts';
 import { dropMetricName, goFormatG, goQuote, metricName, parseGoFloat, sample, scalarArg, stringArg, vectorArg, vectorValue, withLabel } from './common.ts';
+import { callArgPos } from '../position.ts';
 import { goSearch, goSort } from './gosort.ts';
 import type { CallContext, FunctionImpl } from './registry.ts';
 
@@ -29,15 +30,19 @@ function almostEqual(a: number, b: number, epsilon: number): boolean {
   return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
 }
 
-/** Groups the input by labels without `le`, warning about samples whose `le` is missing or not a float. */
-function classicHistograms(v: Vector, ctx: CallContext): ClassicHistogram[] {
+/**
+ * Groups argument i (a vector) by labels without `le`, warning about samples whose `le` is missing or not a
+ * float; the warning points at that argument.
+ */
+function classicHistograms(args: readonly Value[], i: number, ctx: CallContext): ClassicHistogram[] {
+  const v = vectorArg(args, i);
   const groups = new Map<string, ClassicHistogram>();
   for (const s of v) {
     const le = s.metric['le'];
     const upper = le === undefined ? undefined : parseGoFloat(le);
     if (upper === undefined) {
       const name = metricName(s.metric);
-      ctx.annotations.warn(`bucket label "le" is missing or has a malformed value of ${goQuote(le ?? '')}${name ? ` for metric name ${goQuote(name)}` : ''}`);
+      ctx.annotations.warn(`bucket label "le" is missing or has a malformed value of ${goQuote(le ?? '')}${name ? ` for metric name ${goQuote(name)}` : ''}`, callArgPos(ctx.argExprs, i));
       continue;
     }
     const { le: _le, ...metric } = s.metric;
@@ -164,25 +169,29 @@ function bucketFraction(lower: number, upper: number, buckets: Bucket[]): number
   return (upperRank - lowerRank) / count;
 }
 
-function warnInvalidQuantile(q: number, ctx: CallContext): void {
-  if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFormatG(q)}`);
+/** Warns, pointing at argument i, when the quantile given there is outside [0, 1]. */
+function warnInvalidQuantile(args: readonly Value[], i: number, ctx: CallContext): number {
+  const q = scalarArg(args, i);
+  if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFormatG(q)}`, callArgPos(ctx.argExprs, i));
+  return q;
 }
 
-function monotonicityInfo(h: ClassicHistogram, ctx: CallContext): void {
+/** Points at the histograms' argument, `from`. */
+function monotonicityInfo(h: ClassicHistogram, ctx: CallContext, from: number): void {
   const name = metricName(h.metric);
   ctx.annotations.info(
     'input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)' +
       (name ? ` for metric name ${goQuote(name)}` : ''),
+    callArgPos(ctx.argExprs, from),
   );
 }
 
 function histogramQuantile(args: readonly Value[], ctx: CallContext): Value {
-  const q = scalarArg(args, 0);
-  warnInvalidQuantile(q, ctx);
+  const q = warnInvalidQuantile(args, 0, ctx);
   const out: Vector = [];
-  for (const h of classicHistograms(vectorArg(args, 1), ctx)) {
+  for (const h of classicHistograms(args, 1, ctx)) {
     const { value, forced } = bucketQuantile(q, h.buckets);
-    if (forced) monotonicityInfo(h, ctx);
+    if (forced) monotonicityInfo(h, ctx, 1);
     out.push(sample(dropMetricName(h.metric), ctx.t, value));
   }
   return vectorValue(out);
@@ -197,14 +206,13 @@ function formatOpenMetricsFloat(f: number): string {
 /** histogram_quantiles(v, "label", q0, q1…) (experimental): one series per histogram and quantile. */
 function histogramQuantiles(args: readonly Value[], ctx: CallContext): Value {
   const label = stringArg(args, 1);
-  const qs = args.slice(2).map((_, i) => scalarArg(args, i + 2));
-  for (const q of qs) warnInvalidQuantile(q, ctx);
-  const histograms = classicHistograms(vectorArg(args, 0), ctx);
+  const qs = args.slice(2).map((_, i) => warnInvalidQuantile(args, i + 2, ctx));
+  const histograms = classicHistograms(args, 0, ctx);
   const out: Vector = [];
   for (const q of qs) {
     for (const h of histograms) {
       const { value, forced } = bucketQuantile(q, h.buckets);
-      if (forced) monotonicityInfo(h, ctx);
+      if (forced) monotonicityInfo(h, ctx, 0);
       out.push(sample(withLabel(dropMetricName(h.metric), label, formatOpenMetricsFloat(q)), ctx.t, value));
     }
   }
@@ -214,7 +222,7 @@ function histogramQuantiles(args: readonly Value[], ctx: CallContext): Value {
 function histogramFraction(args: readonly Value[], ctx: CallContext): Value {
   const lower = scalarArg(args, 0);
   const upper = scalarArg(args, 1);
-  const out: Vector = classicHistograms(vectorArg(args, 2), ctx).map((h) =>
+  const out: Vector = classicHistograms(args, 2, ctx).map((h) =>
     sample(dropMetricName(h.metric), ctx.t, bucketFraction(lower, upper, h.buckets)),
   );
   return vectorValue(out);

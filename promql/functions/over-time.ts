@@ -1,4 +1,5 @@
 import { QueryError } from '../errors.ts';
+import { callArgPos } from '../position.ts';
 import type { Point, Value, Vector } from '../value.ts';
 import { dropMetricName, eachSeries, goFormatF, goFormatG, matrixArg, sample, scalarArg, vectorValue } from './common.ts';
 import { goSort } from './gosort.ts';
@@ -94,7 +95,7 @@ function extreme(better: (cur: number, best: number) => boolean, timestamp: bool
 
 function quantileOverTime(points: readonly Point[], args: readonly Value[], ctx: CallContext): number {
   const q = scalarArg(args, 0);
-  if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFormatG(q)}`);
+  if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFormatG(q)}`, callArgPos(ctx.argExprs, 0));
   return quantile(q, points.map((p) => p.v));
 }
 

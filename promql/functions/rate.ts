@@ -1,4 +1,5 @@
 import type { Labels } from '../../protocol/labels.ts';
+import { callArgPos } from '../position.ts';
 import type { Point, Value, Vector } from '../value.ts';
 import { dropMetricName, durationSeconds, eachSeries, goQuote, matrixArg, metricName, rangeWindow, sample, scalarArg, vectorValue, type RangeWindow } from './common.ts';
 import { kahanInc } from './kahan.ts';
@@ -45,7 +46,7 @@ const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 function counterInfo(ctx: CallContext, metric: Labels): void {
   const name = metricName(metric);
   if (name !== '' && !COUNTER_SUFFIXES.some((s) => name.endsWith(s))) {
-    ctx.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${goQuote(name)}`);
+    ctx.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${goQuote(name)}`, callArgPos(ctx.argExprs, 0));
   }
 }
 

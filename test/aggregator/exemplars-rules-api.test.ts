@@ -30,7 +30,7 @@ describe('/api/v1/query_exemplars', () => {
   });
 
   it.each([
-    [[], '1:1: parse error: no expression found in input'],
+    [[], 'unknown position: parse error: no expression found in input'],
     [[['query', 'up{']], '1:4: parse error: unexpected end of input inside braces'],
     [[['query', 'up'], ['start', 'x']], 'invalid parameter "start": invalid time value for \'start\': cannot parse "x" to a valid timestamp'],
     [[['query', 'up{'], ['end', 'y']], 'invalid parameter "end": invalid time value for \'end\': cannot parse "y" to a valid timestamp'],

@@ -115,11 +115,12 @@ describe('aggregate: limit_ratio', () => {
 
   it('caps the ratio to [-1, 1] with Prometheus\' warning', () => {
     const annotations = new Annotations();
-    expect(ratio(1.1, { annotations, paramPos: '1:19' })).toHaveLength(8);
-    expect(ratio(-1.1, { annotations, paramPos: '1:19' })).toHaveLength(8);
-    expect([...annotations.warnings]).toEqual([
-      'PromQL warning: ratio value should be between -1 and 1, got 1.1, capping to 1 (1:19)',
-      'PromQL warning: ratio value should be between -1 and 1, got -1.1, capping to -1 (1:19)',
+    const query = 'limit_ratio by (env) (1.1, http_requests)';
+    expect(ratio(1.1, { annotations, paramPos: query.indexOf('1.1') })).toHaveLength(8);
+    expect(ratio(-1.1, { annotations, paramPos: query.indexOf('1.1') })).toHaveLength(8);
+    expect(annotations.asStrings(query).warnings).toEqual([
+      'PromQL warning: ratio value should be between -1 and 1, got 1.1, capping to 1 (1:23)',
+      'PromQL warning: ratio value should be between -1 and 1, got -1.1, capping to -1 (1:23)',
     ]);
   });
 

@@ -285,8 +285,9 @@ describe('aggregate: quantile parameter', () => {
 
   it('warns as Prometheus does when φ is NaN, with the parameter position: every group NaN', () => {
     const annotations = new Annotations();
-    expectVector(quantile(NaN, { annotations, paramPos: '1:25' }), '{test="two samples"} NaN\n{test="three samples"} NaN\n{test="uneven samples"} NaN\n{test="NaN sample"} NaN');
-    expect([...annotations.warnings]).toEqual(['PromQL warning: quantile value should be between 0 and 1, got NaN (1:25)']);
+    const query = 'quantile without(point)(NaN, data)';
+    expectVector(quantile(NaN, { annotations, paramPos: query.indexOf('NaN') }), '{test="two samples"} NaN\n{test="three samples"} NaN\n{test="uneven samples"} NaN\n{test="NaN sample"} NaN');
+    expect(annotations.asStrings(query).warnings).toEqual(['PromQL warning: quantile value should be between 0 and 1, got NaN (1:25)']);
   });
 
   it('gives ±Inf outside [0, 1] and names the value in %g form', () => {

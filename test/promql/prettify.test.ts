@@ -82,14 +82,15 @@ describe('prettify (Prometheus’ Prettify)', () => {
 
 /**
  * The tree with what printing normalises left out: matcher order (printed sorted) and where the metric name was
- * written (`{"a"}` prints as `{__name__="a"}`); the matchers carry the name either way. Matcher functions go too.
+ * written (`{"a"}` prints as `{__name__="a"}`); the matchers carry the name either way. Matcher functions go too,
+ * and positions in the text, which layout moves.
  */
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (typeof x !== 'function' && k !== 'name' && k !== 'nameInBraces') out[k] = canonical(x);
+    if (typeof x !== 'function' && k !== 'name' && k !== 'nameInBraces' && k !== 'pos') out[k] = canonical(x);
   }
   const e = v as Expr;
   if (e.kind === 'vector_selector') out.matchers = e.matchers.map((m) => `${m.name}${m.type}${JSON.stringify(m.value)}`).sort();

@@ -141,11 +141,13 @@ describe('comparison helpers', () => {
     expect(almostEqual(Infinity, -Infinity)).toBe(false);
   });
 
-  it('ignores an expected annotation position when the engine reports none', () => {
-    expect(expectationMatches({ message: 'PromQL warning: x (1:5)' }, 'PromQL warning: x')).toBe(true);
+  it('matches an annotation with its position, as Prometheus: the whole message, or the regex anywhere', () => {
+    expect(expectationMatches({ message: 'PromQL warning: x (1:5)' }, 'PromQL warning: x (1:5)')).toBe(true);
+    expect(expectationMatches({ message: 'PromQL warning: x (1:5)' }, 'PromQL warning: x')).toBe(false);
     expect(expectationMatches({ message: 'PromQL warning: x (1:5)' }, 'PromQL warning: x (1:6)')).toBe(false);
-    expect(expectationMatches({ regex: /PromQL warning: got NaN \([0-9]+:[0-9]+\)/ }, 'PromQL warning: got NaN')).toBe(true);
-    expect(expectationMatches({ regex: /needed .* \(1:21\)/ }, 'PromQL info: needed to be fixed for x')).toBe(true);
+    expect(expectationMatches({ regex: /PromQL warning: got NaN \([0-9]+:[0-9]+\)/ }, 'PromQL warning: got NaN (2:3)')).toBe(true);
+    expect(expectationMatches({ regex: /PromQL warning: got NaN \([0-9]+:[0-9]+\)/ }, 'PromQL warning: got NaN')).toBe(false);
+    expect(expectationMatches({ regex: /needed .* \(1:21\)/ }, 'PromQL info: needed to be fixed for x (1:21)')).toBe(true);
     expect(expectationMatches({ regex: /other/ }, 'PromQL info: x')).toBe(false);
   });
 });

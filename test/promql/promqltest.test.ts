@@ -24,8 +24,9 @@ function instant(q: Queryable, text: string, t: number, ann: Annotations): Value
   const call = /^(warn|info|reverse|boom)\((.*)\)$/.exec(text);
   if (call) {
     if (call[1] === 'boom') throw new QueryError('execution', 'boom happened here');
-    if (call[1] === 'warn') ann.warn('careful');
-    if (call[1] === 'info') ann.info('fyi');
+    // Both point at the argument, as Prometheus' function annotations do.
+    if (call[1] === 'warn') ann.warn('careful', call[1].length + 1);
+    if (call[1] === 'info') ann.info('fyi', call[1].length + 1);
     const inner = instant(q, call[2] as string, t, ann);
     return call[1] === 'reverse' && inner.type === 'vector' ? { type: 'vector', vector: [...inner.vector].reverse() } : inner;
   }
@@ -197,7 +198,7 @@ describe('promqltest runner', () => {
       [18, expect.stringMatching(/^expected float value at index 2 \(t=120000\) for \{__name__="up", job="a"\} to be 3, but got 2/)],
       [21, 'expected error evaluating query but got none'],
       [24, 'expected error matching message "something else", but got: boom happened here'],
-      [27, 'unexpected warning annotations: ["PromQL warning: careful"]'],
+      [27, 'unexpected warning annotations: ["PromQL warning: careful (1:6)"]'],
       [31, 'expected info annotations but none were found'],
       [35, 'expected metric {__name__="up", job="b"} with [9] at position 2 but was at 1'],
       [40, expect.stringMatching(/^query does not parse: 1:1: parse error/)],
