@@ -11,18 +11,34 @@ const hostPort = (host: string, port: number) => (host.includes(':') ? `[${host}
  * holds the two lists equal), as Prometheus' flags page: every flag, unset ones as "".
  */
 export function configFlags(c: AggregatorConfig): Record<string, string> {
+  const b = c.mqttBroker;
   return {
     'data-dir': c.dataDir,
     'http-listen': hostPort(c.httpHost, c.httpPort),
     'mqtt-allow-anonymous': String(c.mqttAllowAnonymous),
+    'mqtt-broker': b?.url ?? '',
+    'mqtt-broker-client-id': b?.clientId ?? '',
+    // Only whether one is set: the file's path is not kept, and the password itself is never shown.
+    'mqtt-broker-password-file': b?.password !== undefined ? '<secret>' : '',
+    'mqtt-broker-tls-ca': b?.tls?.caFile ?? '',
+    'mqtt-broker-tls-cert': b?.tls?.certFile ?? '',
+    'mqtt-broker-tls-key': b?.tls?.keyFile ?? '',
+    'mqtt-broker-tls-server-name': b?.tls?.serverName ?? '',
+    'mqtt-broker-username': b?.username ?? '',
     'mqtt-credentials': c.mqttCredentialsFile ?? '',
     'mqtt-listen': hostPort(c.mqttHost, c.mqttPort),
+    'mqtt-shared-group': b?.sharedGroup ?? '',
     'mqtt-tls-cert': c.mqttTls?.certFile ?? '',
     'mqtt-tls-client-ca': c.mqttTls?.clientCaFile ?? '',
     'mqtt-tls-key': c.mqttTls?.keyFile ?? '',
     'query.lookback-delta': formatDurationMs(c.queryLookbackMs),
     'query.max-samples': String(c.queryMaxSamples),
     'query.timeout': formatDurationMs(c.queryTimeoutMs),
+    'remote-write.config': c.remoteWriteConfigFile ?? '',
+    'remote-write.url': c.remoteWriteUrl ?? '',
+    // As for the broker password: whether one is set, never the token.
+    'remote-write-receiver.token-file': c.remoteWriteReceiverToken !== undefined ? SECRET : '',
+    'storage.remote.flush-deadline': formatDurationMs(c.remoteFlushDeadlineMs),
   };
 }
 
@@ -43,8 +59,14 @@ function view(value: object): Record<string, unknown> {
   for (const [key, v] of Object.entries(value)) {
     if (v === undefined) continue;
     const ms = key.endsWith('Ms') && typeof v === 'number';
-    const name = (ms ? key.slice(0, -2) : key).replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
-    out[name] = SECRET_NAME.test(name) ? SECRET : ms ? formatDurationMs(v) : typeof v === 'object' && v !== null ? view(v) : v;
+    // Only camelCase field names are renamed: keys that are data, such as HTTP header names, stay as they are.
+    const name = /^[a-z][a-zA-Z0-9]*$/.test(key) ? (ms ? key.slice(0, -2) : key).replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`) : key;
+    out[name] = SECRET_NAME.test(name) ? SECRET : ms ? formatDurationMs(v) : nested(v);
   }
   return out;
+}
+
+function nested(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(nested);
+  return typeof v === 'object' && v !== null ? view(v) : v;
 }

@@ -1,5 +1,7 @@
 import { DEFAULT_ENGINE, type EngineOptions } from '../promql/engine.ts';
 import type { BrokerTlsFiles } from './ingest/broker-listen.ts';
+import type { RemoteWriteConfig } from './remote/sender-config.ts';
+import type { ExternalBrokerConfig } from './ingest/external-broker.ts';
 
 export interface AggregatorConfig {
   /** Holds the store and the agent registry. */
@@ -14,10 +16,21 @@ export interface AggregatorConfig {
   readonly mqttAllowAnonymous: boolean;
   /** Serve mqtts:// with these PEM files. */
   readonly mqttTls?: BrokerTlsFiles;
+  /** Ingest as a client of this broker instead of embedding one (the mqtt* settings above then do not apply). */
+  readonly mqttBroker?: ExternalBrokerConfig;
   /** As Prometheus' --query.lookback-delta, --query.timeout and --query.max-samples. */
   readonly queryLookbackMs: number;
   readonly queryTimeoutMs: number;
   readonly queryMaxSamples: number;
+  /** Where everything stored is forwarded (aggregator/remote/), from --remote-write.url and --remote-write.config. */
+  readonly remoteWrite: readonly RemoteWriteConfig[];
+  /** What those two flags said, for the status pages. */
+  readonly remoteWriteUrl?: string;
+  readonly remoteWriteConfigFile?: string;
+  /** As Prometheus' --storage.remote.flush-deadline: how long shutdown waits for queued samples to be sent. */
+  readonly remoteFlushDeadlineMs: number;
+  /** When set, POST /api/v1/write requires `Authorization: Bearer <this>`. */
+  readonly remoteWriteReceiverToken?: string;
 }
 
 export const DEFAULT_AGGREGATOR: AggregatorConfig = {
@@ -31,6 +44,8 @@ export const DEFAULT_AGGREGATOR: AggregatorConfig = {
   queryLookbackMs: DEFAULT_ENGINE.lookbackMs,
   queryTimeoutMs: DEFAULT_ENGINE.timeoutMs,
   queryMaxSamples: DEFAULT_ENGINE.maxSamples,
+  remoteWrite: [],
+  remoteFlushDeadlineMs: 60_000,
 };
 
 /** The engine settings these flags make. */

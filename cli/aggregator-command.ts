@@ -3,6 +3,8 @@ import { BrokerSetupError } from '../aggregator/ingest/broker-listen.ts';
 import { CredentialsError } from '../aggregator/ingest/credentials.ts';
 import { startAggregator } from '../aggregator/main.ts';
 import { consoleLogger } from '../protocol/log.ts';
+import { externalBrokerFlags, externalBrokerFrom } from './external-broker-flags.ts';
+import { remoteWriteFlags, remoteWriteFrom } from './remote-write-flags.ts';
 import { UsageError, type Address, type Command, type FlagSpecs, type FlagValues } from './flags.ts';
 import { runUntilSignal } from './lifecycle.ts';
 
@@ -26,6 +28,7 @@ export const aggregatorFlags = {
   'mqtt-tls-cert': { kind: 'string', description: 'serve mqtts:// with this certificate (PEM, with any intermediates)' },
   'mqtt-tls-key': { kind: 'string', description: 'the private key of --mqtt-tls-cert (PEM)' },
   'mqtt-tls-client-ca': { kind: 'string', description: 'require client certificates signed by this CA (PEM)' },
+  ...externalBrokerFlags,
   'query.lookback-delta': {
     kind: 'duration',
     description: 'how far back an instant selector looks for a sample (as Prometheus)',
@@ -37,11 +40,14 @@ export const aggregatorFlags = {
     description: 'most samples a query may hold in memory at once',
     default: DEFAULT_AGGREGATOR.queryMaxSamples,
   },
+  ...remoteWriteFlags,
 } satisfies FlagSpecs;
 
-export function aggregatorConfigFrom(values: FlagValues): AggregatorConfig {
+/** `given` names the flags set on the command line: some combinations contradict each other. */
+export function aggregatorConfigFrom(values: FlagValues, given: ReadonlySet<string> = new Set()): AggregatorConfig {
   const http = values['http-listen'] as Address;
   const mqtt = values['mqtt-listen'] as Address;
+  const mqttBroker = externalBrokerFrom(values, given);
   return {
     dataDir: values['data-dir'] as string,
     httpHost: http.host,
@@ -51,9 +57,11 @@ export function aggregatorConfigFrom(values: FlagValues): AggregatorConfig {
     ...(values['mqtt-credentials'] !== undefined ? { mqttCredentialsFile: values['mqtt-credentials'] as string } : {}),
     mqttAllowAnonymous: values['mqtt-allow-anonymous'] === true,
     ...brokerTls(values),
+    ...(mqttBroker !== undefined ? { mqttBroker } : {}),
     queryLookbackMs: values['query.lookback-delta'] as number,
     queryTimeoutMs: values['query.timeout'] as number,
     queryMaxSamples: values['query.max-samples'] as number,
+    ...remoteWriteFrom(values),
   };
 }
 
@@ -69,10 +77,11 @@ function brokerTls(values: FlagValues): Pick<AggregatorConfig, 'mqttTls'> {
 
 export const aggregatorCommand: Command = {
   name: 'aggregator',
-  summary: 'Run the embedded MQTT broker, store what agents send, and serve the Prometheus HTTP API and dashboard.',
+  summary:
+    'Run the embedded MQTT broker (or subscribe at an external one with --mqtt-broker), store what agents send, and serve the Prometheus HTTP API and dashboard.',
   flags: aggregatorFlags,
-  async run({ values }) {
-    const aggregator = await startAggregator(aggregatorConfigFrom(values), consoleLogger('aggregator')).catch((err: Error) => {
+  async run({ values, given }) {
+    const aggregator = await startAggregator(aggregatorConfigFrom(values, given), consoleLogger('aggregator')).catch((err: Error) => {
       // Set-up mistakes the user fixes with a flag or a file: said plainly, without a stack trace.
       throw err instanceof BrokerSetupError || err instanceof CredentialsError ? new UsageError(err.message) : err;
     });

@@ -29,6 +29,8 @@ export interface AppDeps {
   readonly ready: () => boolean;
   /** Settings, start time and build for /api/v1/status/*; without it, the defaults and a start of now. */
   readonly status?: StatusSources;
+  /** POST /api/v1/write (aggregator/remote/receiver.ts); without it the route does not exist. */
+  readonly remoteWrite?: Hono;
 }
 
 /** The aggregator's whole HTTP surface, testable with app.request() and no socket. */
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', querySyntaxRoutes());
   app.route('/', metadataRoutes(deps.metadata ?? NO_METADATA));
   app.route('/', dashboardRoutes());
+  if (deps.remoteWrite) app.route('/', deps.remoteWrite);
   app.notFound((c) => c.text('404 page not found\n', 404));
   return app;
 }

@@ -10,11 +10,14 @@ export interface AgentState {
   readonly batches: number;
   readonly samples: number;
   readonly rejected: number;
+  /** Batches received again after they were stored (a resend whose ack was lost): answered, not stored. */
+  readonly duplicates: number;
 }
 
 export interface AgentRegistry {
   batchStored(agent: string, seq: number, samples: number, now: number): void;
   batchRejected(agent: string, now: number): void;
+  batchDuplicate(agent: string, now: number): void;
   statusChanged(agent: string, online: boolean, now: number): void;
   list(): AgentState[];
   close(): Promise<void>;
@@ -28,7 +31,8 @@ export async function openAgentRegistry(path: string): Promise<AgentRegistry> {
   const db: RootDatabase<AgentState, string> = open({ path });
   const agents = new Map<string, AgentState>();
   // After a restart nobody is known to be online until they reconnect and say so.
-  for (const { key, value } of db.getRange()) agents.set(key, { ...value, online: false });
+  // Entries written before `duplicates` existed count from 0.
+  for (const { key, value } of db.getRange()) agents.set(key, { ...value, duplicates: value.duplicates ?? 0, online: false });
 
   const update = (agent: string, change: (s: AgentState) => AgentState) => {
     const before = agents.get(agent) ?? {
@@ -39,6 +43,7 @@ export async function openAgentRegistry(path: string): Promise<AgentRegistry> {
       batches: 0,
       samples: 0,
       rejected: 0,
+      duplicates: 0,
     };
     const after = change(before);
     agents.set(agent, after);
@@ -58,6 +63,9 @@ export async function openAgentRegistry(path: string): Promise<AgentRegistry> {
     },
     batchRejected(agent, now) {
       update(agent, (s) => ({ ...s, lastSeen: now, rejected: s.rejected + 1 }));
+    },
+    batchDuplicate(agent, now) {
+      update(agent, (s) => ({ ...s, lastSeen: now, duplicates: s.duplicates + 1 }));
     },
     statusChanged(agent, online, now) {
       update(agent, (s) => ({ ...s, online, lastSeen: now }));

@@ -7,6 +7,7 @@ import { brokerServer, checkExposure, type BrokerTlsFiles } from './broker-liste
 import { createBrokerPolicy, type BrokerSecurityCounters } from './broker-policy.ts';
 import { openCredentialStore, type ReloadResult } from './credentials-file.ts';
 import type { Ingest } from './ingest.ts';
+import type { IngestTransport } from './transport.ts';
 
 export interface EmbeddedBrokerOptions {
   readonly host: string;
@@ -22,17 +23,18 @@ export interface EmbeddedBrokerOptions {
   readonly tls?: BrokerTlsFiles;
 }
 
-export interface RunningBroker {
+export interface RunningBroker extends IngestTransport {
   readonly port: number;
   readonly counters: Readonly<BrokerSecurityCounters>;
   /** Re-reads the credentials file now (what SIGHUP does); clients whose entry went away are disconnected. */
   reload(): void;
-  close(): Promise<void>;
 }
 
 /**
  * The embedded aedes broker. Policy lives in aedes' hooks (broker-policy.ts) and ingest is an in-process
- * subscription: no second MQTT client, no loopback hop, and so no credentials of its own.
+ * subscription: no second MQTT client, no loopback hop, and so no credentials of its own. aedes sends the agent's
+ * PUBACK before handing a QoS 1 message to subscribers, so the broker-level ack proves nothing here: the agent
+ * keeps each batch until the end-to-end ack, which ingest sends only after the batch is stored.
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<RunningBroker> {
   const { log, ingest } = opts;

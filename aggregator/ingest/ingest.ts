@@ -1,4 +1,5 @@
-import type { Batch } from '../../protocol/batch.ts';
+import type { Batch, Sample } from '../../protocol/batch.ts';
+import type { Labels } from '../../protocol/labels.ts';
 import { decodeBatch, decodeStatus, encodeAck, type Ack } from '../../protocol/codec.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { parseTopic, topicFor } from '../../protocol/topics.ts';
@@ -39,13 +40,15 @@ export interface IngestDeps {
   readonly metadata?: MetadataStore;
   readonly log: Logger;
   readonly now: () => number;
+  /** Told what each batch stored, once it is durable and before the ack (remote write forwarding). Must not throw. */
+  readonly onStored?: (series: readonly Labels[], samples: readonly Sample[]) => void;
 }
 
 /**
  * The broker-independent heart of the aggregator: validate, store durably, then ack. The embedded aedes broker
  * and an external broker both feed it, so the rules here hold whichever one a site runs.
  */
-export function createIngest({ storage, registry, metadata, log, now }: IngestDeps): Ingest {
+export function createIngest({ storage, registry, metadata, log, now, onStored }: IngestDeps): Ingest {
   const counters: IngestCounters = {
     batchesStored: 0,
     batchesDuplicate: 0,
@@ -81,10 +84,12 @@ export function createIngest({ storage, registry, metadata, log, now }: IngestDe
       await recordMetadata(agent, batch);
       if (outcome.status === 'duplicate') {
         counters.batchesDuplicate++;
+        registry.batchDuplicate(agent, now());
         return { seq, status: 'duplicate' };
       }
       counters.batchesStored++;
       counters.samplesStored += outcome.samples;
+      onStored?.(batch.series, batch.samples);
       registry.batchStored(agent, seq, outcome.samples, now());
       return { seq, status: 'stored' };
     } catch (err) {

@@ -160,8 +160,8 @@ describe('health, readiness and agents', () => {
     expect(JSON.parse((await get('/api/agents')).text)).toEqual({
       status: 'success',
       data: [
-        { agent: 'a1', online: true, lastSeen: T + 1, lastSeq: null, batches: 0, samples: 0, rejected: 0 },
-        { agent: 'b2', online: true, lastSeen: T, lastSeq: 5, batches: 1, samples: 10, rejected: 0 },
+        { agent: 'a1', online: true, lastSeen: T + 1, lastSeq: null, batches: 0, samples: 0, rejected: 0, duplicates: 0 },
+        { agent: 'b2', online: true, lastSeen: T, lastSeq: 5, batches: 1, samples: 10, rejected: 0, duplicates: 0 },
       ],
     });
   });

@@ -62,7 +62,7 @@ describe('createIngest', () => {
     expect(ingest.counters).toMatchObject({ batchesStored: 1, samplesStored: 2, batchesRejected: 0, batchesFailed: 0 });
     expect(stored()).toHaveLength(2);
     expect(registry.list()).toEqual([
-      { agent: 'a1', online: true, lastSeen: NOW, lastSeq: 1, batches: 1, samples: 2, rejected: 0 },
+      { agent: 'a1', online: true, lastSeen: NOW, lastSeq: 1, batches: 1, samples: 2, rejected: 0, duplicates: 0 },
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('createIngest', () => {
     expect((await send(ingest, metricsTopic('a1', 4), batch('a1', 4, 99))).ack).toEqual({ seq: 4, status: 'duplicate' });
     expect(ingest.counters).toMatchObject({ batchesStored: 1, batchesDuplicate: 1, samplesStored: 2 });
     expect(stored().find((s) => s.labels.agent === 'a1')?.samples.map((p) => p.v)).toEqual([1]);
-    expect(registry.list()[0]?.batches).toBe(1);
+    expect(registry.list()[0]).toMatchObject({ batches: 1, duplicates: 1 });
   });
 
   it('rejects garbage with the seq from the topic, a reason naming the field, a log line and no data', async () => {

@@ -101,14 +101,27 @@ describe('/api/v1/status/flags', () => {
       'data-dir': '/var/lib/outpost',
       'http-listen': '[::1]:9999',
       'mqtt-allow-anonymous': 'false',
+      'mqtt-broker': '',
+      'mqtt-broker-client-id': '',
+      'mqtt-broker-password-file': '',
+      'mqtt-broker-tls-ca': '',
+      'mqtt-broker-tls-cert': '',
+      'mqtt-broker-tls-key': '',
+      'mqtt-broker-tls-server-name': '',
+      'mqtt-broker-username': '',
       'mqtt-credentials': '/etc/outpost/passwd',
       'mqtt-listen': '0.0.0.0:1883',
+      'mqtt-shared-group': '',
       'mqtt-tls-cert': '/etc/outpost/cert.pem',
       'mqtt-tls-client-ca': '',
       'mqtt-tls-key': '/etc/outpost/key.pem',
       'query.lookback-delta': '1m30s',
       'query.max-samples': '1000',
       'query.timeout': '1d',
+      'remote-write.config': '',
+      'remote-write.url': '',
+      'remote-write-receiver.token-file': '',
+      'storage.remote.flush-deadline': '1m',
     });
     expect(res.text.indexOf('"data-dir"')).toBeLessThan(res.text.indexOf('"query.timeout"'));
   });
@@ -130,6 +143,8 @@ describe('/api/v1/status/config', () => {
       query_lookback: '1m30s',
       query_timeout: '1d',
       query_max_samples: 1000,
+      remote_write: [],
+      remote_flush_deadline: '1m',
     });
   });
 
