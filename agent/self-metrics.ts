@@ -1,6 +1,7 @@
 import type { CollectedSample } from '../protocol/batch.ts';
 import { DROP_REASONS, type QueueStats } from './buffer/queue.ts';
 import type { MetricMeta } from './collect/collector.ts';
+import { LANES } from './publish/lanes.ts';
 import type { PublisherCounters } from './publish/publisher.ts';
 
 /** TYPE/HELP of the agent's own pipeline metrics, sent as their metadata. */
@@ -11,9 +12,14 @@ export const SELF_METRIC_META: Record<string, MetricMeta> = {
   outpost_agent_queue_durable: { type: 'gauge', help: 'Whether the agent queue is on disk (1) or, the disk failing, in memory only (0).' },
   outpost_agent_queue_dropped_batches_total: { type: 'counter', help: 'Oldest batches dropped to keep the agent queue within its bounds, by bound (bytes, age).' },
   outpost_agent_queue_dropped_samples_total: { type: 'counter', help: 'Samples in the batches dropped from the agent queue, by bound (bytes, age).' },
+  outpost_agent_queue_dropped_delivered_batches_total: {
+    type: 'counter',
+    help: 'Dropped batches the aggregator stored after all (in flight or held by a broker when dropped); dropped minus these is what it misses.',
+  },
   outpost_agent_batches_created_total: { type: 'counter', help: 'Batches numbered by the agent queue, across restarts.' },
   outpost_agent_connected: { type: 'gauge', help: 'Whether the agent is connected to the MQTT broker (1) or not (0).' },
-  outpost_agent_batches_sent_total: { type: 'counter', help: 'Batches published to the broker, resends included.' },
+  outpost_agent_batches_sent_total: { type: 'counter', help: 'Batches published to the broker, resends included, by lane (live, backlog).' },
+  outpost_agent_backlog_sent_bytes_total: { type: 'counter', help: 'Payload bytes published from the backlog after an outage, resends included: what the backlog rate caps.' },
   outpost_agent_batches_acked_total: { type: 'counter', help: 'Batches the aggregator acknowledged as stored.' },
   outpost_agent_batches_rejected_total: { type: 'counter', help: 'Batches the aggregator rejected as invalid, dropped from the queue.' },
 };
@@ -30,7 +36,9 @@ export function selfMetrics(queue: QueueStats, pub: Readonly<PublisherCounters>,
     ...DROP_REASONS.map((reason) => m('outpost_agent_queue_dropped_samples_total', queue.droppedSamples[reason], { reason })),
     m('outpost_agent_batches_created_total', queue.created),
     m('outpost_agent_connected', connected ? 1 : 0),
-    m('outpost_agent_batches_sent_total', pub.batchesSent),
+    m('outpost_agent_queue_dropped_delivered_batches_total', pub.droppedDelivered),
+    ...LANES.map((lane) => m('outpost_agent_batches_sent_total', pub.batchesSent[lane], { lane })),
+    m('outpost_agent_backlog_sent_bytes_total', pub.bytesSent.backlog),
     m('outpost_agent_batches_acked_total', pub.batchesAcked),
     m('outpost_agent_batches_rejected_total', pub.batchesRejected),
   ];

@@ -2,6 +2,7 @@
 // text) and /api/v1/status/config (the configuration as YAML, secrets hidden).
 import { stringify } from 'yaml';
 import { formatDurationMs } from '../promql/duration.ts';
+import { formatBase2Bytes } from './byte-size.ts';
 import type { AggregatorConfig } from './config.ts';
 
 const hostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
@@ -13,7 +14,12 @@ const hostPort = (host: string, port: number) => (host.includes(':') ? `[${host}
 export function configFlags(c: AggregatorConfig): Record<string, string> {
   const b = c.mqttBroker;
   return {
+    'alertmanager.url': c.alertmanagerUrls.join(','),
+    'dashboards-dir': c.dashboardsDir,
     'data-dir': c.dataDir,
+    'http-allow-anonymous': String(c.httpAllowAnonymous),
+    'http-auth-token-file': c.httpAuthTokenFile ?? '',
+    'http-basic-auth-file': c.httpBasicAuthFile ?? '',
     'http-listen': hostPort(c.httpHost, c.httpPort),
     'mqtt-allow-anonymous': String(c.mqttAllowAnonymous),
     'mqtt-broker': b?.url ?? '',
@@ -38,7 +44,14 @@ export function configFlags(c: AggregatorConfig): Record<string, string> {
     'remote-write.url': c.remoteWriteUrl ?? '',
     // As for the broker password: whether one is set, never the token.
     'remote-write-receiver.token-file': c.remoteWriteReceiverToken !== undefined ? SECRET : '',
+    'rules.alert.resend-delay': formatDurationMs(c.ruleResendDelayMs),
+    'rules.evaluation-interval': formatDurationMs(c.ruleEvaluationIntervalMs),
+    'rules.file': c.ruleFiles.join(','),
+    'storage.max-series-per-agent': String(c.maxSeriesPerAgent),
     'storage.remote.flush-deadline': formatDurationMs(c.remoteFlushDeadlineMs),
+    'storage.tsdb.out-of-order-time-window': formatDurationMs(c.storageOutOfOrderWindowMs),
+    'storage.tsdb.retention.size': formatBase2Bytes(c.storageRetentionBytes),
+    'storage.tsdb.retention.time': formatDurationMs(c.storageRetentionMs),
   };
 }
 

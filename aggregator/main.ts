@@ -3,15 +3,20 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '../protocol/log.ts';
+import { loadRuleFiles } from '../promql/rules/load.ts';
 import { readBuildInfo } from './build-info.ts';
 import { engineOptions, type AggregatorConfig } from './config.ts';
 import { createApp } from './http/app.ts';
+import { openHttpAuth } from './http/auth-setup.ts';
+import { openDashboardLibrary } from './http/dashboard-library.ts';
+import { startAlerting } from './alerts/alerting.ts';
 import { openAgentRegistry } from './ingest/agent-registry.ts';
 import { startEmbeddedBroker } from './ingest/broker.ts';
 import { connectExternalBroker } from './ingest/external-broker.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
 import type { IngestTransport } from './ingest/transport.ts';
-import { openLmdbStore } from './store/lmdb-store.ts';
+import { scheduleMaintenance } from './store/maintenance-schedule.ts';
+import { openTsdbStore } from './store/tsdb-store.ts';
 import { openMetadataStore } from './store/metadata.ts';
 import { startForwarding } from './remote/forwarding.ts';
 import { createRemoteWriteReceiver } from './remote/receiver.ts';
@@ -25,14 +30,27 @@ export interface RunningAggregator {
   close(): Promise<void>;
 }
 
-/** Wiring only: broker → ingest → store ← HTTP API and dashboard. */
+/** Wiring only: broker → ingest → store ← HTTP API and dashboard; rules over store and agents' alerts → Alertmanager. */
 export async function startAggregator(config: AggregatorConfig, log: Logger, now = Date.now): Promise<RunningAggregator> {
+  // First: a refused or unreadable auth set-up must stop start-up before anything is opened. The remote write
+  // receiver checks its own token, so its senders need not also hold an HTTP credential.
+  loadRuleFiles(config.ruleFiles); // bad central rule files stop the start, naming file, group, rule and position
+  const auth = openHttpAuth(config, log, config.remoteWriteReceiverToken !== undefined ? ['/api/v1/write'] : []);
   mkdirSync(config.dataDir, { recursive: true });
-  const storage = await openLmdbStore(join(config.dataDir, 'store'));
+  const storage = await openTsdbStore(join(config.dataDir, 'store'), {
+    retentionMs: config.storageRetentionMs,
+    retentionBytes: config.storageRetentionBytes,
+    outOfOrderWindowMs: config.storageOutOfOrderWindowMs,
+    maxSeriesPerSource: config.maxSeriesPerAgent,
+    log,
+    now,
+  });
+  const maintenance = scheduleMaintenance(() => storage.maintain(), log);
   const registry = await openAgentRegistry(join(config.dataDir, 'agents'));
   const metadata = await openMetadataStore(join(config.dataDir, 'metadata'));
   const forwarding = startForwarding(config.remoteWrite, { log, userAgent: `Outpost/${readBuildInfo().version}` });
-  const ingest = createIngest({ storage, registry, metadata, log, now, onStored: forwarding.onStored });
+  const alerting = await startAlerting(config, { storage, registry, engine: engineOptions(config), log, now });
+  const ingest = createIngest({ storage, registry, metadata, log, now, onStored: forwarding.onStored, onRules: alerting.onRules });
   let ready = false;
 
   const status = { config, startedAtMs: now(), build: readBuildInfo() };
@@ -42,7 +60,21 @@ export async function startAggregator(config: AggregatorConfig, log: Logger, now
     onStored: forwarding.onStored,
     ...(config.remoteWriteReceiverToken !== undefined ? { bearerToken: config.remoteWriteReceiverToken } : {}),
   });
-  const app = createApp({ storage, registry, metadata, now, engine: engineOptions(config), ready: () => ready, status, remoteWrite: receiver.routes });
+  const dashboards = openDashboardLibrary(config.dashboardsDir, { log });
+  const app = createApp({
+    storage,
+    registry,
+    metadata,
+    now,
+    engine: engineOptions(config),
+    ready: () => ready,
+    status,
+    remoteWrite: receiver.routes,
+    rules: alerting.rules,
+    dashboards,
+    tsdbStatus: storage,
+    ...(auth.middleware ? { auth: auth.middleware } : {}),
+  });
   const http = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: config.httpHost, port: config.httpPort }, () => resolve(server));
     server.once('error', reject);
@@ -54,9 +86,13 @@ export async function startAggregator(config: AggregatorConfig, log: Logger, now
   } catch (err) {
     // Release what is already open, or the HTTP server would keep a failed start running.
     await new Promise<void>((resolve) => http.close(() => resolve()));
+    dashboards.close();
+    auth.close();
     await forwarding.close(0);
+    await alerting.close();
     await registry.close();
     await metadata.close();
+    await maintenance.stop();
     await storage.close();
     throw err;
   }
@@ -71,10 +107,14 @@ export async function startAggregator(config: AggregatorConfig, log: Logger, now
       ready = false;
       await transport.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      dashboards.close();
+      auth.close();
       // Nothing new arrives now: send what is queued, within the flush deadline.
       await forwarding.close(config.remoteFlushDeadlineMs);
+      await alerting.close();
       await registry.close();
       await metadata.close();
+      await maintenance.stop();
       await storage.close();
     },
   };

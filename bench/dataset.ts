@@ -180,3 +180,16 @@ export function* datasetBatches(d: Dataset, agent: string, samplesPerBatch: numb
   }
   if (pending.length > 0) yield buildBatch(agent, seq, pending);
 }
+
+/** The samples of each grid point in turn: one collection of every series, as an agent queues it (one batch each). */
+export function* datasetCollections(d: Dataset): Generator<CollectedSample[]> {
+  for (let i = 0; i < d.points; i++) {
+    const t = d.start + i * d.stepMs;
+    const collected: CollectedSample[] = [];
+    for (const s of d.series) {
+      const v = s.values[i]!;
+      if (!Number.isNaN(v)) collected.push({ labels: s.labels, t, v });
+    }
+    yield collected;
+  }
+}

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openLmdbStore } from '../aggregator/store/lmdb-store.ts';
 import { freePort } from '../test/helpers/ports.ts';
 import { eventually } from '../test/helpers/process.ts';
-import { createBlocks, startPrometheus } from '../test/helpers/prometheus.ts';
-import { datasetBatches, generateDataset, sampleCount, writeOpenMetrics, SERIES_PER_HOST } from './dataset.ts';
+import { startPrometheus } from '../test/helpers/prometheus.ts';
+import { generateDataset, sampleCount, writeOpenMetrics, SERIES_PER_HOST } from './dataset.ts';
 
 /** The range queries of issue 6, over 24 h at a 60 s step. */
 export const BENCH_QUERIES = [
@@ -30,6 +29,34 @@ export interface QueryBenchResult {
   readonly timings: readonly QueryTiming[];
   readonly outpostPeakRssMB: number;
   readonly prometheusPeakRssMB: number;
+  readonly storage: StorageFigures;
+}
+
+/** Loading the same samples into each: wall time, peak RSS of the loading process, bytes on disk. */
+export interface StorageFigures {
+  readonly outpost: { readonly ms: number; readonly peakRssMB: number; readonly diskBytes: number };
+  readonly prometheus: { readonly ms: number; readonly peakRssMB: number; readonly diskBytes: number; readonly chunkBytes: number };
+}
+
+/** Bytes of every file under `dir`; with `only`, of files whose path contains it (Prometheus' chunks/ dirs). */
+function du(dir: string, only?: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { recursive: true }) as string[]) {
+    const path = join(dir, entry);
+    const st = statSync(path);
+    if (st.isFile() && (only === undefined || entry.split('/').includes(only))) total += st.size;
+  }
+  return total;
+}
+
+/** Runs a command under GNU time: its wall time, peak RSS and stdout. */
+function timed(cmd: string, args: string[]): { ms: number; peakRssMB: number; stdout: string } {
+  const t0 = performance.now();
+  const res = spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const ms = performance.now() - t0;
+  if (res.status !== 0) throw new Error(`${cmd} failed (${res.status}):\n${res.stderr}`);
+  const kb = Number(/PEAK_RSS_KB (\d+)/.exec(res.stderr)?.[1]);
+  return { ms, peakRssMB: kb / 1024, stdout: res.stdout };
 }
 
 const CLI = fileURLToPath(new URL('../cli/outpost.mjs', import.meta.url));
@@ -53,18 +80,21 @@ export async function measureQueries(dir: string, hosts: number, runs: number, p
   const file = join(dir, 'data.om');
   await writeOpenMetrics(data, file);
   progress('loading it into Prometheus with promtool tsdb create-blocks-from openmetrics');
-  createBlocks('/usr/bin/promtool', file, join(dir, 'prometheus', 'data'));
+  const promData = join(dir, 'prometheus', 'data');
+  const prom = timed('/usr/bin/promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, promData]);
+  const prometheusDisk = { diskBytes: du(promData), chunkBytes: du(promData, 'chunks') };
   const prometheus = await startPrometheus({ binary: '/usr/bin/prometheus', dir: join(dir, 'prometheus') });
 
-  progress('loading it into Outpost');
-  const store = await openLmdbStore(join(dir, 'outpost', 'store'));
-  let loaded = 0;
-  for (const batch of datasetBatches(data, 'bench', 10_000)) {
-    await store.appendBatch(batch);
-    loaded += batch.samples.length;
-    if (loaded % 1_000_000 < 10_000) progress(`  ${Math.round((loaded / samples) * 100)}%`);
-  }
-  await store.close();
+  progress('loading it into Outpost (a child process appending agent-sized batches to the store)');
+  const storeDir = join(dir, 'outpost', 'store');
+  const loader = fileURLToPath(new URL('./load-outpost.ts', import.meta.url));
+  const out = timed(process.execPath, ['--import', 'tsx', loader, storeDir, String(hosts), String(start), String(points)]);
+  const outpostLoad = JSON.parse(out.stdout.trim()) as { samples: number; ms: number };
+  const storage: StorageFigures = {
+    outpost: { ms: outpostLoad.ms, peakRssMB: out.peakRssMB, diskBytes: du(storeDir) },
+    prometheus: { ms: prom.ms, peakRssMB: prom.peakRssMB, ...prometheusDisk },
+  };
+  progress(`storage: Outpost ${Math.round(samples / (outpostLoad.ms / 1000))} samples/s, ${(storage.outpost.diskBytes / samples).toFixed(2)} B/sample`);
   const httpPort = await freePort();
   const aggregator = spawn(
     process.execPath,
@@ -102,6 +132,7 @@ export async function measureQueries(dir: string, hosts: number, runs: number, p
       timings,
       outpostPeakRssMB: peakRssMB(aggregator.pid as number),
       prometheusPeakRssMB: peakRssMB(prometheus.pid),
+      storage,
     };
   } finally {
     aggregator.kill('SIGKILL');

@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
 import { measureAgentFootprint, type Summary } from './agent-footprint.ts';
+import { measureBacklogDrain } from './backlog-drain.ts';
+import { drainReport } from './backlog-drain-report.ts';
+import { measureInstallFootprint } from './install-footprint.ts';
+import { installReport } from './install-footprint-report.ts';
 import { measureQueries } from './query-latency.ts';
 import { machine, writeSection } from './report.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
@@ -7,7 +11,9 @@ import { tempDir } from '../test/helpers/tmp.ts';
 /**
  * `npm run bench`: runs every benchmark side by side with the Prometheus tool it replaces, and rewrites its section
  * of BENCHMARKS.md with the figures, the command and the machine.
- * BENCH_ONLY=footprint,query picks benchmarks; BENCH_SECONDS sets the footprint window, BENCH_HOSTS the data size.
+ * BENCH_ONLY=footprint,query,drain picks benchmarks; BENCH_SECONDS sets the footprint window, BENCH_HOSTS the data size
+ * of the query benchmark, BENCH_DRAIN_HOSTS and BENCH_DRAIN_HOURS the backlog of the drain benchmark.
+ * BENCH_ONLY=install measures the agent tarball (size, cold start, steady RSS; BENCH_INSTALL_SECONDS, default 120).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 180);
 const hosts = Number(process.env.BENCH_HOSTS ?? 26);
@@ -70,7 +76,47 @@ if (only.has('query')) {
       '',
       `Peak RSS: Outpost aggregator ${r.outpostPeakRssMB.toFixed(0)} MB, Prometheus ${r.prometheusPeakRssMB.toFixed(0)} MB. Target: ratio ≤ 1.0 for each query.`,
     ].join('\n'));
+    const st = r.storage;
+    const perSample = (bytes: number) => (bytes / r.samples).toFixed(2);
+    writeSection('## Storage (issue 5)', [
+      `Command: \`BENCH_ONLY=query BENCH_HOSTS=${hosts} npm run bench\` (one run with the query benchmark) — ${machine()}.`,
+      '',
+      `The same ${r.samples.toLocaleString('en')} samples (${r.series.toLocaleString('en')} node-like series × 24 h × 15 s: float counters with decimal`,
+      'noise, integer gauges, temperatures, histogram buckets). Prometheus 2.42: `promtool tsdb create-blocks-from',
+      'openmetrics` (its time includes parsing the OpenMetrics text). Outpost: a child process appends the samples',
+      'in batches of 10,000 through `Storage.appendBatch`, each durable (WAL flushed) before the next; its time is the',
+      'append loop only. Peak RSS of each loading process from GNU time (Outpost\'s includes the generated dataset',
+      'held in memory).',
+      '',
+      '| | Outpost | Prometheus 2.42 | ratio |',
+      '|---|---|---|---|',
+      `| ingest (samples/s) | ${Math.round(r.samples / (st.outpost.ms / 1000)).toLocaleString('en')} | ${Math.round(r.samples / (st.prometheus.ms / 1000)).toLocaleString('en')} | ${(st.prometheus.ms / st.outpost.ms).toFixed(2)} |`,
+      `| bytes per sample on disk (whole store) | ${perSample(st.outpost.diskBytes)} | ${perSample(st.prometheus.diskBytes)} | ${(st.outpost.diskBytes / st.prometheus.diskBytes).toFixed(2)} |`,
+      `| bytes per sample of chunk files only | — | ${perSample(st.prometheus.chunkBytes)} | |`,
+      `| peak RSS while loading (MB) | ${st.outpost.peakRssMB.toFixed(0)} | ${st.prometheus.peakRssMB.toFixed(0)} | ${(st.outpost.peakRssMB / st.prometheus.peakRssMB).toFixed(2)} |`,
+      '',
+      'Targets (issue 5): ingest ≥ 1M samples/s on one core; bytes per sample below Prometheus on the same data.',
+    ].join('\n'));
   } finally {
     dir.remove();
   }
+}
+
+if (only.has('drain')) {
+  const drainHosts = Number(process.env.BENCH_DRAIN_HOSTS ?? 13);
+  const drainHours = Number(process.env.BENCH_DRAIN_HOURS ?? 24);
+  const dir = tempDir('bench-drain');
+  try {
+    const r = await measureBacklogDrain(dir.path, { hosts: drainHosts, hours: drainHours, timeoutMs: 60 * 60_000 }, log);
+    const command = `BENCH_ONLY=drain BENCH_DRAIN_HOSTS=${drainHosts} BENCH_DRAIN_HOURS=${drainHours} npm run bench`;
+    writeSection('## Store-and-forward drain (issue 4)', drainReport(r, command, machine()));
+  } finally {
+    dir.remove();
+  }
+}
+
+if (only.has('install')) {
+  const installSeconds = Number(process.env.BENCH_INSTALL_SECONDS ?? 120);
+  const r = await measureInstallFootprint(5, installSeconds, log);
+  writeSection('## Agent tarball: size, cold start, RSS (issue 9)', installReport(r, `BENCH_ONLY=install BENCH_INSTALL_SECONDS=${installSeconds} npm run bench`, machine()));
 }

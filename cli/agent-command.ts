@@ -4,7 +4,7 @@ import { startAgent } from '../agent/main.ts';
 import { consoleLogger } from '../protocol/log.ts';
 import { AGENT_ID_RULE, isValidAgentId } from '../protocol/topics.ts';
 import { brokerTlsProblem, brokerUrlProblem } from '../agent/config/broker-client.ts';
-import { BYTE_SIZE_RULE, formatByteSize, parseByteSize } from '../agent/config/byte-size.ts';
+import { BYTE_RATE_RULE, BYTE_SIZE_RULE, formatByteSize, parseByteRate, parseByteSize } from '../agent/config/byte-size.ts';
 import { readAgentFile, type AgentFileSettings } from '../agent/config/file.ts';
 import type { BrokerClientTls } from '../agent/publish/publisher.ts';
 import { ConfigError } from '../agent/config/yaml-reader.ts';
@@ -25,6 +25,11 @@ export const agentFlags = {
   'max-queue-bytes': { kind: 'string', description: 'queue bound: past it the oldest batches are dropped (e.g. 256MB, 2GB)', default: formatByteSize(DEFAULT_AGENT.maxQueueBytes) },
   'max-queue-age': { kind: 'duration', description: 'batches not acked within this time are dropped', default: `${DEFAULT_AGENT.maxQueueAgeMs / 86_400_000}d` },
   window: { kind: 'count', description: 'batches in flight before waiting for acks', default: DEFAULT_AGENT.windowSize },
+  'backlog-rate': {
+    kind: 'string',
+    description: 'bandwidth cap for the backlog after an outage, per second (e.g. 64KB, 1MB; 0: none); live data is never held back',
+    default: `${formatByteSize(DEFAULT_AGENT.backlogBytesPerSec)}/s`,
+  },
   'ack-timeout': { kind: 'duration', description: 'resend a batch not acked within this time', default: `${DEFAULT_AGENT.ackTimeoutMs / 1000}s` },
   'proc-path': { kind: 'string', description: 'procfs mount point', default: DEFAULT_AGENT.procPath },
   'sys-path': { kind: 'string', description: 'sysfs mount point', default: DEFAULT_AGENT.sysPath },
@@ -65,6 +70,7 @@ export function agentConfigFrom({ values, given }: ParsedFlags, file: AgentFileS
     maxQueueBytes: given.has('max-queue-bytes') || file.maxQueueBytes === undefined ? queueBytes(values['max-queue-bytes'] as string) : file.maxQueueBytes,
     maxQueueAgeMs: pick('max-queue-age', file.maxQueueAgeMs),
     windowSize: pick('window', file.windowSize),
+    backlogBytesPerSec: given.has('backlog-rate') || file.backlogBytesPerSec === undefined ? backlogRate(values['backlog-rate'] as string) : file.backlogBytesPerSec,
     ackTimeoutMs: pick('ack-timeout', file.ackTimeoutMs),
     procPath: pick('proc-path', file.procPath),
     sysPath: pick('sys-path', file.sysPath),
@@ -76,6 +82,12 @@ function queueBytes(text: string): number {
   const bytes = parseByteSize(text);
   if (bytes === undefined || bytes <= 0) throw new UsageError(`--max-queue-bytes ${JSON.stringify(text)}: expected ${BYTE_SIZE_RULE}`);
   return bytes;
+}
+
+function backlogRate(text: string): number {
+  const rate = parseByteRate(text);
+  if (rate === undefined) throw new UsageError(`--backlog-rate ${JSON.stringify(text)}: expected ${BYTE_RATE_RULE}`);
+  return rate;
 }
 
 const TLS_FLAGS = [

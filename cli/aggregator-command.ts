@@ -1,10 +1,14 @@
 import { DEFAULT_AGGREGATOR, type AggregatorConfig } from '../aggregator/config.ts';
+import { HttpAuthSetupError } from '../aggregator/http/auth-setup.ts';
 import { BrokerSetupError } from '../aggregator/ingest/broker-listen.ts';
 import { CredentialsError } from '../aggregator/ingest/credentials.ts';
 import { startAggregator } from '../aggregator/main.ts';
 import { consoleLogger } from '../protocol/log.ts';
+import { alertingFlags, alertingFrom } from './alerting-flags.ts';
 import { externalBrokerFlags, externalBrokerFrom } from './external-broker-flags.ts';
+import { httpFlags, httpFrom } from './http-flags.ts';
 import { remoteWriteFlags, remoteWriteFrom } from './remote-write-flags.ts';
+import { storageFlags, storageFrom } from './storage-flags.ts';
 import { UsageError, type Address, type Command, type FlagSpecs, type FlagValues } from './flags.ts';
 import { runUntilSignal } from './lifecycle.ts';
 
@@ -15,6 +19,7 @@ export const aggregatorFlags = {
     description: 'HTTP API and dashboard address',
     default: `${DEFAULT_AGGREGATOR.httpHost}:${DEFAULT_AGGREGATOR.httpPort}`,
   },
+  ...httpFlags,
   'mqtt-listen': {
     kind: 'address',
     description: 'embedded MQTT broker address (0.0.0.0:1883 to accept agents from the network)',
@@ -41,6 +46,8 @@ export const aggregatorFlags = {
     default: DEFAULT_AGGREGATOR.queryMaxSamples,
   },
   ...remoteWriteFlags,
+  ...alertingFlags,
+  ...storageFlags,
 } satisfies FlagSpecs;
 
 /** `given` names the flags set on the command line: some combinations contradict each other. */
@@ -62,6 +69,9 @@ export function aggregatorConfigFrom(values: FlagValues, given: ReadonlySet<stri
     queryTimeoutMs: values['query.timeout'] as number,
     queryMaxSamples: values['query.max-samples'] as number,
     ...remoteWriteFrom(values),
+    ...httpFrom(values),
+    ...alertingFrom(values),
+    ...storageFrom(values),
   };
 }
 
@@ -83,7 +93,7 @@ export const aggregatorCommand: Command = {
   async run({ values, given }) {
     const aggregator = await startAggregator(aggregatorConfigFrom(values, given), consoleLogger('aggregator')).catch((err: Error) => {
       // Set-up mistakes the user fixes with a flag or a file: said plainly, without a stack trace.
-      throw err instanceof BrokerSetupError || err instanceof CredentialsError ? new UsageError(err.message) : err;
+      throw err instanceof BrokerSetupError || err instanceof CredentialsError || err instanceof HttpAuthSetupError ? new UsageError(err.message) : err;
     });
     // As mosquitto: SIGHUP re-reads the credentials file (a change to the file is picked up by itself too).
     const onHangup = () => aggregator.reload();

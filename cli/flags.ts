@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
+import { BYTE_SIZE_RULE, parseByteSize } from '../agent/config/byte-size.ts';
 import { parseDurationMs } from '../promql/duration.ts';
 
 /** One command-line flag: its kind decides how the text is checked and converted. */
 export type FlagSpec =
   | { kind: 'string'; description: string; default?: string }
-  | { kind: 'duration'; description: string; default: string }
+  | { kind: 'duration'; description: string; default?: string }
+  | { kind: 'bytes'; description: string; default?: string }
   | { kind: 'count'; description: string; default: number }
   | { kind: 'address'; description: string; default: string }
   | { kind: 'boolean'; description: string };
@@ -16,7 +18,7 @@ export interface Address {
   readonly port: number;
 }
 
-/** Parsed values: strings as given, durations in ms, addresses split. */
+/** Parsed values: strings as given, durations in ms, sizes in bytes, addresses split. */
 export type FlagValues = Record<string, string | number | boolean | Address | undefined>;
 
 export class UsageError extends Error {}
@@ -80,6 +82,11 @@ function convert(name: string, spec: FlagSpec, raw: string | boolean | undefined
       if (ms === undefined || ms <= 0) throw bad('expected a positive duration such as 500ms, 15s or 1m');
       return ms;
     }
+    case 'bytes': {
+      const bytes = parseByteSize(text);
+      if (bytes === undefined) throw bad(`expected ${BYTE_SIZE_RULE}`);
+      return bytes;
+    }
     case 'count': {
       const n = Number(text);
       if (!Number.isInteger(n) || n < 1) throw bad('expected a whole number of 1 or more');
@@ -101,7 +108,7 @@ export function defaultValues(specs: FlagSpecs): FlagValues {
 
 export function helpText(command: Command): string {
   const rows = Object.entries(command.flags).map(([name, spec]) => {
-    const arg = spec.kind === 'boolean' ? '' : ` <${spec.kind === 'count' ? 'n' : spec.kind}>`;
+    const arg = spec.kind === 'boolean' ? '' : ` <${spec.kind === 'count' ? 'n' : spec.kind === 'bytes' ? 'size' : spec.kind}>`;
     const dflt = 'default' in spec && spec.default !== undefined ? ` (default ${spec.default})` : '';
     return [`  --${name}${arg}`, `${spec.description}${dflt}`];
   });

@@ -1,5 +1,6 @@
 import { labelsKey, type Labels } from './labels.ts';
 import type { MetricMetadata } from './metadata.ts';
+import type { RuleSnapshot } from './rules.ts';
 
 /** The only batch version this build writes and reads. See protocol/README.md for the upgrade rule. */
 export const BATCH_VERSION = 1;
@@ -30,6 +31,8 @@ export interface Batch {
    * sees it and then only every few minutes, not in every batch (protocol/README.md).
    */
   readonly metadata?: readonly MetricMetadata[];
+  /** The agent's rule groups and their alerts (protocol/README.md, "Rules and alerts"); absent in most batches. */
+  readonly rules?: RuleSnapshot;
 }
 
 /** One collected value before it is put in a batch: the shape collectors and scrapers produce. */
@@ -46,6 +49,7 @@ export function buildBatch(
   seq: number,
   collected: readonly CollectedSample[],
   metadata: readonly MetricMetadata[] = [],
+  rules?: RuleSnapshot,
 ): Batch {
   const index = new Map<string, number>();
   const series: Labels[] = [];
@@ -62,5 +66,5 @@ export function buildBatch(
     samples.push({ series: i, t: c.t, v: c.v, stale: c.stale === true });
   }
   const batch: Batch = { version: BATCH_VERSION, agent, seq, series, samples };
-  return metadata.length > 0 ? { ...batch, metadata } : batch;
+  return { ...batch, ...(metadata.length > 0 ? { metadata } : {}), ...(rules ? { rules } : {}) };
 }

@@ -32,7 +32,7 @@ export const DEFAULT_FALLBACK = { memoryMaxBytes: 16 * MiB, retryMs: 30_000 };
  * lost permissions) a bounded queue in memory, so that collection goes on. Each enqueue or expiry at least `retryMs`
  * after the last failure tries the disk again; when it works, the memory batches move to disk, oldest first and
  * with their numbers, in one commit, before anything new is queued there. Disk batches are always older than
- * memory ones, so `oldest` lists the disk first.
+ * memory ones, so `oldest` and `since` list the disk first.
  *
  * Sequence numbers while the disk fails. The aggregator dedupes on (agent, seq), so a number handed out must never
  * be reused, even if the agent restarts before the disk works again: a reused number would make the aggregator
@@ -135,6 +135,10 @@ export async function openFallbackQueue(opts: FallbackQueueOptions, now: number)
     oldest(limit, exclude) {
       const fromDisk = disk ? disk.oldest(limit, exclude) : [];
       return fromDisk.length >= limit ? fromDisk : [...fromDisk, ...memory.oldest(limit - fromDisk.length, exclude)];
+    },
+    since(seq, limit, exclude) {
+      const fromDisk = disk ? disk.since(seq, limit, exclude) : [];
+      return fromDisk.length >= limit ? fromDisk : [...fromDisk, ...memory.since(seq, limit - fromDisk.length, exclude)];
     },
     async remove(seq) {
       acksWhileMoving?.add(seq);

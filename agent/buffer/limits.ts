@@ -50,6 +50,7 @@ export function dropEvents(drops: readonly PlannedDrop[], at: number, limits: Qu
       bytes: run.reduce((n, d) => n + d.entry.bytes, 0),
       firstSeq: first.entry.seq,
       lastSeq: last.entry.seq,
+      seqs: run.map((d) => d.entry.seq),
       from: first.entry.queuedAt,
       to: last.entry.queuedAt,
       at,

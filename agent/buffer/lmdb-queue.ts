@@ -143,6 +143,16 @@ export async function openLmdbQueue(dir: string, opts: LmdbQueueOptions = {}): P
     }
   };
 
+  /** Queued batches from seq `start` on, read from disk: the index says which are still queued. */
+  const readFrom = (start: number, limit: number, exclude: ReadonlySet<number> | undefined): QueuedBatch[] => {
+    const out: QueuedBatch[] = [];
+    for (const { key, value } of batches.getRange({ start })) {
+      if (out.length >= limit) break;
+      if (index.has(key) && !exclude?.has(key)) out.push({ seq: key, payload: value.payload, queuedAt: value.queuedAt, samples: value.samples ?? 0 });
+    }
+    return out;
+  };
+
   return {
     enqueue(build, now, samples = 0) {
       return serial(async () => {
@@ -170,14 +180,12 @@ export async function openLmdbQueue(dir: string, opts: LmdbQueueOptions = {}): P
     },
     reservedSeq: () => reserved,
     oldest(limit, exclude) {
-      const out: QueuedBatch[] = [];
       const start = index.keys().next().value;
-      if (start === undefined) return out;
-      for (const { key, value } of batches.getRange({ start })) {
-        if (out.length >= limit) break;
-        if (index.has(key) && !exclude?.has(key)) out.push({ seq: key, payload: value.payload, queuedAt: value.queuedAt, samples: value.samples ?? 0 });
-      }
-      return out;
+      return start === undefined ? [] : readFrom(start, limit, exclude);
+    },
+    since(seq, limit, exclude) {
+      const start = index.keys().next().value;
+      return start === undefined ? [] : readFrom(Math.max(seq, start), limit, exclude);
     },
     async remove(seq) {
       const entry = index.get(seq);

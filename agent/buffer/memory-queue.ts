@@ -57,6 +57,14 @@ export function memoryQueue(opts: MemoryQueueOptions = {}): BatchQueue {
       }
       return out;
     },
+    since(seq, limit, exclude) {
+      const out: QueuedBatch[] = [];
+      for (const batch of batches.values()) {
+        if (out.length >= limit) break;
+        if (batch.seq >= seq && !exclude?.has(batch.seq)) out.push(batch);
+      }
+      return out;
+    },
     async remove(seq) {
       const batch = batches.get(seq);
       if (!batch) return;

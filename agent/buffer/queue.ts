@@ -26,6 +26,8 @@ export interface DropEvent {
   readonly bytes: number;
   readonly firstSeq: number;
   readonly lastSeq: number;
+  /** Every seq dropped, ascending: firstSeq to lastSeq without the ones acked (removed) before the drop. */
+  readonly seqs: readonly number[];
   /** queuedAt of the first and of the last batch dropped. */
   readonly from: number;
   readonly to: number;
@@ -66,6 +68,11 @@ export interface BatchQueue {
   expire(now: number): Promise<void>;
   /** Queued batches in sequence order (oldest first), at most `limit`, skipping the `exclude`d seqs. */
   oldest(limit: number, exclude?: ReadonlySet<number>): QueuedBatch[];
+  /**
+   * Queued batches numbered `seq` or above, in sequence order, at most `limit`, skipping the `exclude`d seqs: with
+   * `seq` taken from `stats().created` earlier, the batches queued since then (numbers only grow).
+   */
+  since(seq: number, limit: number, exclude?: ReadonlySet<number>): QueuedBatch[];
   /** Drops a batch once acknowledged; removing an absent seq is a no-op (acks can repeat). */
   remove(seq: number): Promise<void>;
   stats(): QueueStats;

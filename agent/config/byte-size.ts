@@ -27,3 +27,10 @@ export function formatByteSize(bytes: number): string {
   }
   return `${bytes}B`;
 }
+
+export const BYTE_RATE_RULE = 'bytes per second such as 256KB or 1MB/s (powers of 1024; 0 for no cap)';
+
+/** A rate as a byte size per second, `/s` optional: `256KB` and `256KB/s` are 262144; undefined if bad. */
+export function parseByteRate(text: string): number | undefined {
+  return parseByteSize(text.trim().replace(/\/s$/, ''));
+}

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Node } from 'yaml';
 import { AGENT_ID_RULE, isValidAgentId } from '../../protocol/topics.ts';
 import { hostCollectors } from '../collect/host/index.ts';
 import { isValidCron } from '../collect/schedule.ts';
 import { DEFAULT_SCRAPE, readScrapeConfigs } from '../collect/scrape/scrape-config.ts';
 import type { BrokerClientTls } from '../publish/publisher.ts';
+import { readEdgeRulesConfig } from '../rules/config.ts';
 import { brokerTlsProblem, brokerUrlProblem } from './broker-client.ts';
-import { BYTE_SIZE_RULE, parseByteSize } from './byte-size.ts';
+import { BYTE_RATE_RULE, BYTE_SIZE_RULE, parseByteRate, parseByteSize } from './byte-size.ts';
 import type { AgentConfig } from './defaults.ts';
 import { ConfigError, YamlReader } from './yaml-reader.ts';
 
@@ -22,10 +24,10 @@ const COLLECTORS = hostCollectors().map((c) => c.name);
  */
 export function readAgentFile(file: string, text = readText(file)): AgentFileSettings {
   const r = YamlReader.parse(file, text);
-  const top = r.map(r.root, '', ['agent', 'global', 'host', 'scrape_configs']);
+  const top = r.map(r.root, '', ['agent', 'global', 'host', 'scrape_configs', 'rule_files', 'rules', 'alerting']);
   const out: { -readonly [K in keyof AgentFileSettings]: AgentFileSettings[K] } = {};
 
-  const agent = r.map(top.get('agent'), 'agent', ['id', 'broker', 'password_file', 'tls', 'data_dir', 'max_queue_bytes', 'max_queue_age', 'window', 'ack_timeout', 'batch_delay']);
+  const agent = r.map(top.get('agent'), 'agent', ['id', 'broker', 'password_file', 'tls', 'data_dir', 'max_queue_bytes', 'max_queue_age', 'window', 'backlog_rate', 'ack_timeout', 'batch_delay']);
   if (agent.has('id')) {
     const id = r.string(agent.get('id'), 'agent.id');
     if (!isValidAgentId(id)) throw r.error(agent.get('id'), 'agent.id', `must be ${AGENT_ID_RULE}`);
@@ -55,6 +57,12 @@ export function readAgentFile(file: string, text = readText(file)): AgentFileSet
   }
   if (agent.has('max_queue_age')) out.maxQueueAgeMs = positive(r, agent.get('max_queue_age'), 'agent.max_queue_age');
   if (agent.has('window')) out.windowSize = r.count(agent.get('window'), 'agent.window', 1);
+  if (agent.has('backlog_rate')) {
+    const node = agent.get('backlog_rate');
+    const rate = parseByteRate(r.string(node, 'agent.backlog_rate'));
+    if (rate === undefined) throw r.error(node, 'agent.backlog_rate', `expected ${BYTE_RATE_RULE}`);
+    out.backlogBytesPerSec = rate;
+  }
   if (agent.has('ack_timeout')) out.ackTimeoutMs = r.duration(agent.get('ack_timeout'), 'agent.ack_timeout');
   if (agent.has('batch_delay')) out.batchDelayMs = r.duration(agent.get('batch_delay'), 'agent.batch_delay');
 
@@ -72,11 +80,12 @@ export function readAgentFile(file: string, text = readText(file)): AgentFileSet
   }
   out.collectorCron = collectorCron;
 
-  const global = r.map(top.get('global'), 'global', ['scrape_interval', 'scrape_timeout']);
+  const global = r.map(top.get('global'), 'global', ['scrape_interval', 'scrape_timeout', 'evaluation_interval', 'external_labels']);
   const intervalMs = global.has('scrape_interval') ? positive(r, global.get('scrape_interval'), 'global.scrape_interval') : DEFAULT_SCRAPE.intervalMs;
   const timeoutMs = global.has('scrape_timeout') ? positive(r, global.get('scrape_timeout'), 'global.scrape_timeout') : Math.min(DEFAULT_SCRAPE.timeoutMs, intervalMs);
   if (timeoutMs > intervalMs) throw r.error(global.get('scrape_timeout'), 'global.scrape_timeout', 'global scrape timeout greater than scrape interval');
   out.scrapeConfigs = readScrapeConfigs(r, top.get('scrape_configs'), { intervalMs, timeoutMs }, isValidCron);
+  out.rules = readEdgeRulesConfig(r, top, global, dirname(file));
   return out;
 }
 

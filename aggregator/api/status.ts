@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import type { BuildInfo } from '../build-info.ts';
 import type { AggregatorConfig } from '../config.ts';
+import { formatBase2Bytes } from '../byte-size.ts';
 import { configFlags, configYaml } from '../config-view.ts';
+import { formatDurationMs } from '../../promql/duration.ts';
 import { success } from './respond.ts';
 
 /** What the status pages describe: the running aggregator's settings, its start and its build. */
@@ -18,9 +20,18 @@ export function goTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.?0+Z$/, 'Z');
 }
 
+/** As Prometheus writes its retention: the time, the size, or both joined by " or "; empty for neither. */
+function storageRetention(c: AggregatorConfig): string {
+  const parts: string[] = [];
+  if (c.storageRetentionMs > 0) parts.push(formatDurationMs(c.storageRetentionMs));
+  if (c.storageRetentionBytes > 0) parts.push(formatBase2Bytes(c.storageRetentionBytes));
+  return parts.join(' or ');
+}
+
 /**
  * Prometheus' runtimeinfo fields, in its order, filled with what Node.js has in their place. Outpost's settings
- * are read once at start and never reloaded, and it has no WAL that could be found corrupt.
+ * are read once at start and never reloaded, and its WAL lives in LMDB, whose atomic commits leave no torn record to
+ * repair (corruptionCount).
  */
 function runtimeInfo(s: StatusSources, nowMs: number) {
   return {
@@ -41,8 +52,7 @@ function runtimeInfo(s: StatusSources, nowMs: number) {
     // V8 has no GC target percentage; NODE_OPTIONS is where Node's runtime knobs are set, as GODEBUG is Go's.
     GOGC: '',
     GODEBUG: process.env.NODE_OPTIONS ?? '',
-    // Nothing is deleted by age or size yet.
-    storageRetention: '',
+    storageRetention: storageRetention(s.config),
   };
 }
 

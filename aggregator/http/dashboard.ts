@@ -33,13 +33,38 @@ const VENDOR = 'public, max-age=86400';
 // Enforces the "no CDN" rule in the browser too: anything not served by the aggregator is blocked.
 const CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** The page's files: every one listed here, and nothing else in dashboards/ui/, is served under /ui/. */
+export const UI_FILES = [
+  'style.css',
+  'main.js',
+  'api.js',
+  'auth.js',
+  'dom.js',
+  'controls.js',
+  'chart.js',
+  'format.js',
+  'series.js',
+  'variables.js',
+  'promql-error.js',
+  'alerts-data.js',
+  'fleet-data.js',
+  'overview.js',
+  'dashboard-list.js',
+  'dashboard-page.js',
+  'alerts.js',
+  'explore.js',
+] as const;
+
+const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const typeOf = (name: string) => TYPES[name.slice(name.lastIndexOf('.') + 1)] as string;
+
 // A fixed table rather than a static directory handler: nothing outside it can ever be served.
 const ROUTES: readonly StaticRoute[] = [
   { path: '/', file: () => new URL('index.html', UI_DIR), type: 'text/html; charset=utf-8', cache: REVALIDATE, html: true },
-  { path: '/ui/app.js', file: () => new URL('app.js', UI_DIR), type: 'text/javascript; charset=utf-8', cache: REVALIDATE },
-  { path: '/ui/style.css', file: () => new URL('style.css', UI_DIR), type: 'text/css; charset=utf-8', cache: REVALIDATE },
-  { path: '/assets/uPlot.iife.min.js', file: () => uplotFile('uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8', cache: VENDOR },
-  { path: '/assets/uPlot.min.css', file: () => uplotFile('uPlot.min.css'), type: 'text/css; charset=utf-8', cache: VENDOR },
+  ...UI_FILES.map((name) => ({ path: `/ui/${name}`, file: () => new URL(name, UI_DIR), type: typeOf(name), cache: REVALIDATE })),
+  // The minified build (51 kB against the ES module's 145 kB): a classic script that defines the global uPlot.
+  { path: '/assets/uPlot.iife.min.js', file: () => uplotFile('uPlot.iife.min.js'), type: TYPES.js as string, cache: VENDOR },
+  { path: '/assets/uPlot.min.css', file: () => uplotFile('uPlot.min.css'), type: TYPES.css as string, cache: VENDOR },
 ];
 
 // Shared by every app instance: each file is read once per process.
@@ -69,7 +94,7 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-/** Routes for the built-in dashboard page, its script and style, and the vendored uPlot files. */
+/** Routes for the built-in dashboard page, its modules and style, and the vendored uPlot files. */
 export function dashboardRoutes(): Hono {
   const app = new Hono();
   for (const route of ROUTES) {

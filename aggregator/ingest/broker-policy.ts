@@ -2,6 +2,7 @@ import type { AedesOptions, Client } from 'aedes';
 import type { Socket } from 'node:net';
 import type { Logger } from '../../protocol/log.ts';
 import { AGENT_ID_RULE, agentClientId, isValidAgentId, parseTopic, topicFor } from '../../protocol/topics.ts';
+import { createAgentSessions, type AgentSessions } from './agent-sessions.ts';
 import type { CredentialStore } from './credentials-file.ts';
 import { verifyPassword } from './credentials.ts';
 
@@ -19,7 +20,9 @@ export interface BrokerSecurityCounters {
 }
 
 export interface BrokerPolicy {
-  readonly hooks: Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>>;
+  readonly hooks: Required<Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>>;
+  /** Who holds each agent id; the broker reports traffic and disconnects to it (agent-sessions.ts). */
+  readonly sessions: AgentSessions<Client>;
   /** The agent a connected client authenticated as. */
   agentOf(client: Client): string | undefined;
   /** True for a client refused at CONNECT (its connection error is already logged). */
@@ -39,11 +42,14 @@ const NOT_AUTHORIZED = 5;
  * persistent session is keyed by client id and aedes restores its subscriptions without asking
  * authorizeSubscribe, so a free choice of client id would let one agent take over another's session and read its
  * acks. An agent may publish only under outpost/v1/<its id>/ (never an ack; a refused publish closes the
- * connection, as MQTT 3.1.1 has no negative PUBACK) and subscribe only to its own acks.
+ * connection, as MQTT 3.1.1 has no negative PUBACK) and subscribe only to its own acks. An id already held by a
+ * live connection is refused to a second one (agent-sessions.ts), with or without credentials.
  */
-export function createBrokerPolicy(log: Logger, credentials?: CredentialStore): BrokerPolicy {
+export function createBrokerPolicy(log: Logger, credentials?: CredentialStore, now: () => number = Date.now): BrokerPolicy {
   const identity = new WeakMap<Client, string>();
   const refused = new WeakSet<Client>();
+  const keepalive = new WeakMap<Client, number>();
+  const sessions = createAgentSessions<Client>(now);
   const counters: BrokerSecurityCounters = {
     tlsHandshakesFailed: 0,
     connectsRefused: 0,
@@ -51,6 +57,12 @@ export function createBrokerPolicy(log: Logger, credentials?: CredentialStore): 
     subscriptionsRefused: 0,
     clientsDisconnected: 0,
     credentialReloadErrors: 0,
+  };
+
+  // The only hook that sees the CONNECT packet: its keepalive says how long this client may stay silent.
+  const preConnect: BrokerPolicy['hooks']['preConnect'] = (client, packet, done) => {
+    keepalive.set(client, packet.keepalive ?? 0);
+    done(null, true);
   };
 
   const authenticate: BrokerPolicy['hooks']['authenticate'] = (client, username, password, done) => {
@@ -64,10 +76,26 @@ export function createBrokerPolicy(log: Logger, credentials?: CredentialStore): 
     if (username === undefined || !isValidAgentId(username)) {
       return refuse(BAD_USER_NAME_OR_PASSWORD, `the user name must be the agent id (${AGENT_ID_RULE})`);
     }
-    if (!credentials) {
-      identity.set(client, username);
-      return done(null, true);
-    }
+    const admit = (agent: string) => {
+      const decision = sessions.admit(agent, client, addressOf(client), keepalive.get(client) ?? 0);
+      if (decision.kind === 'refuse') {
+        const { holder, silentMs } = decision;
+        return refuse(
+          IDENTIFIER_REJECTED,
+          `agent ${agent} is already connected from ${holder.address} (last heard from ${seconds(silentMs)} s ago); another device uses the same id — ` +
+            `set a unique id in that device's /etc/outpost/agent.yaml (a device that only lost its link gets back in once the old connection ` +
+            `has been silent for ${seconds(sessions.silenceLimitMs(holder.keepaliveSec))} s)`,
+        );
+      }
+      if (decision.kind === 'take-over') {
+        const { previous, silentMs } = decision;
+        log.info(`agent ${agent} reconnected from ${addressOf(client)}; its previous connection from ${previous.address}, silent for ${seconds(silentMs)} s, is closed`);
+        previous.client.close();
+      }
+      identity.set(client, agent);
+      done(null, true);
+    };
+    if (!credentials) return admit(username);
     if (client.id !== agentClientId(username)) {
       return refuse(IDENTIFIER_REJECTED, `agent ${username} must connect with client id ${agentClientId(username)}`);
     }
@@ -79,8 +107,7 @@ export function createBrokerPolicy(log: Logger, credentials?: CredentialStore): 
         if (!ok) return refuse(NOT_AUTHORIZED, 'wrong password');
         // A reload while the hash was computed may have revoked this very entry.
         if (credentials.lookup(username) !== entry) return refuse(NOT_AUTHORIZED, 'credentials changed during the check');
-        identity.set(client, username);
-        done(null, true);
+        admit(username);
       },
       (err: Error) => refuse(SERVER_UNAVAILABLE, `password check failed: ${err.message}`),
     );
@@ -108,12 +135,15 @@ export function createBrokerPolicy(log: Logger, credentials?: CredentialStore): 
   };
 
   return {
-    hooks: { authenticate, authorizePublish, authorizeSubscribe },
+    hooks: { preConnect, authenticate, authorizePublish, authorizeSubscribe },
+    sessions,
     agentOf: (client) => identity.get(client),
     wasRefused: (client) => refused.has(client),
     counters,
   };
 }
+
+const seconds = (ms: number) => Math.round(ms / 1000);
 
 function addressOf(client: Client): string {
   return (client.conn as Partial<Socket>).remoteAddress ?? 'unknown address';

@@ -87,7 +87,15 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   await new Promise<void>((resolve) => broker.subscribe(allAgents('status'), deliver, resolve));
 
   broker.on('client', (client) => live.add(client));
-  broker.on('clientDisconnect', (client) => live.delete(client));
+  broker.on('clientDisconnect', (client) => {
+    live.delete(client);
+    policy.sessions.gone(client);
+  });
+  // Traffic keeps an agent's hold on its id (agent-sessions.ts); aedes has no event for every packet, but an agent
+  // always sends one of these within its keepalive.
+  broker.on('publish', (_packet, client) => client && policy.sessions.heard(client));
+  broker.on('ping', (_packet, client) => policy.sessions.heard(client));
+  broker.on('ack', (_packet, client) => policy.sessions.heard(client));
   broker.on('clientError', (client, err) => {
     // A refused CONNECT was logged with its reason by the policy.
     if (!policy.wasRefused(client)) log.warn(`MQTT client ${client.id}: ${err.message}`);

@@ -21,6 +21,8 @@ export interface CredentialStoreOptions {
   readonly onReload?: (result: ReloadResult) => void;
   /** Reload when the file changes (default true). */
   readonly watch?: boolean;
+  /** Who logs in with these credentials, for the start-up message (default "agents"). */
+  readonly subject?: string;
 }
 
 /** Reads a credentials file; any problem is a CredentialsError naming the file (and line). */
@@ -62,7 +64,7 @@ export function writeCredentialsFile(file: string, text: string): void {
 export function openCredentialStore(file: string, opts: CredentialStoreOptions): CredentialStore {
   let { text, credentials } = readCredentialsFile(file);
   const { log } = opts;
-  log.info(`agents must log in: ${credentials.size} users in ${file}`);
+  log.info(`${opts.subject ?? 'agents'} must log in: ${credentials.size} users in ${file}`);
 
   const reload = (): ReloadResult => {
     let result: ReloadResult;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from '../../protocol/log.ts';
+import { sessionOptions, versionChoice, versionName, type MqttVersion } from '../../protocol/mqtt-session.ts';
 import { allAgents } from '../../protocol/topics.ts';
 import { BrokerSetupError } from './broker-listen.ts';
 import type { Ingest } from './ingest.ts';
@@ -50,11 +51,9 @@ export interface ExternalBrokerCounters {
 export interface ExternalBrokerClient extends IngestTransport {
   readonly counters: Readonly<ExternalBrokerCounters>;
   /** 5, or 4 (3.1.1) when the broker refused MQTT 5. */
-  protocolVersion(): 4 | 5;
+  protocolVersion(): MqttVersion;
 }
 
-// CONNACK codes that mean "not this protocol version": MQTT 3.1.1 §3.2.2.3 (1) and MQTT 5 §3.2.2.2 (0x84).
-const UNSUPPORTED_VERSION = new Set([1, 0x84]);
 // Refusals the operator fixes in the configuration: bad user name or password, not authorized, bad client id.
 const REFUSED_LOGIN = new Set([2, 4, 5, 0x85, 0x86, 0x87, 0x8c]);
 
@@ -77,7 +76,7 @@ export async function connectExternalBroker(config: ExternalBrokerConfig, ingest
   // (mosquitto does), delaying those batches and storing them again after the agents resent them elsewhere.
   const persistent = config.sharedGroup === undefined;
   const tls = readTls(config.tls);
-  let version: 4 | 5 = 5;
+  const version = versionChoice();
   let client: MqttClient;
   let closing = false;
   // Bumped on every lost connection: an answer for a message of an old connection must not PUBACK on a new one,
@@ -133,9 +132,7 @@ export async function connectExternalBroker(config: ExternalBrokerConfig, ingest
       username: config.username,
       ...(config.password !== undefined ? { password: config.password } : {}),
       ...tls,
-      protocolVersion: version,
-      clean: !persistent,
-      ...(version === 5 ? { properties: { sessionExpiryInterval: persistent ? config.sessionExpirySec : 0 } } : {}),
+      ...sessionOptions(version.current(), persistent ? config.sessionExpirySec : undefined),
       keepalive: config.keepaliveSec,
       reconnectPeriod: config.reconnectMs,
       // After a first good login, a refusal (a password changed at the broker) is retried rather than final.
@@ -148,7 +145,7 @@ export async function connectExternalBroker(config: ExternalBrokerConfig, ingest
     c.on('connect', (connack: IConnackPacket) => {
       up = true;
       counters.connects++;
-      log.info(`ingesting from ${config.url} as ${config.username} (MQTT ${version === 5 ? '5' : '3.1.1'}, ${sessionText(connack)})`);
+      log.info(`ingesting from ${config.url} as ${config.username} (MQTT ${versionName(version.current())}, ${sessionText(connack)})`);
       if (!connack.sessionPresent) void subscribe(c).then(() => settle());
       else settle();
     });
@@ -168,9 +165,8 @@ export async function connectExternalBroker(config: ExternalBrokerConfig, ingest
     c.on('error', (err: Error & { code?: unknown }) => {
       if (c !== client) return;
       const code = typeof err.code === 'number' ? err.code : undefined;
-      if (code !== undefined && UNSUPPORTED_VERSION.has(code) && version === 5) {
+      if (version.refused(err)) {
         log.info(`${config.url} does not speak MQTT 5; using 3.1.1 (no session expiry: the broker keeps the session until it is cleaned)`);
-        version = 4;
         c.end(true);
         client = open();
         return;
@@ -190,7 +186,7 @@ export async function connectExternalBroker(config: ExternalBrokerConfig, ingest
 
   return {
     counters,
-    protocolVersion: () => version,
+    protocolVersion: () => version.current(),
     reload() {
       log.info(`the broker at ${config.url} holds the agents' credentials: reload it there (mosquitto: kill -HUP)`);
     },

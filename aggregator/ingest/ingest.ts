@@ -2,6 +2,7 @@ import type { Batch, Sample } from '../../protocol/batch.ts';
 import type { Labels } from '../../protocol/labels.ts';
 import { decodeBatch, decodeStatus, encodeAck, type Ack } from '../../protocol/codec.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
+import type { RuleSnapshot } from '../../protocol/rules.ts';
 import { parseTopic, topicFor } from '../../protocol/topics.ts';
 import type { MetadataStore } from '../store/metadata.ts';
 import type { Storage } from '../store/storage.ts';
@@ -42,13 +43,15 @@ export interface IngestDeps {
   readonly now: () => number;
   /** Told what each batch stored, once it is durable and before the ack (remote write forwarding). Must not throw. */
   readonly onStored?: (series: readonly Labels[], samples: readonly Sample[]) => void;
+  /** Told an agent's rule state carried by a batch (a resend too: newer states win there). Must not throw. */
+  readonly onRules?: (agent: string, snapshot: RuleSnapshot) => void;
 }
 
 /**
  * The broker-independent heart of the aggregator: validate, store durably, then ack. The embedded aedes broker
  * and an external broker both feed it, so the rules here hold whichever one a site runs.
  */
-export function createIngest({ storage, registry, metadata, log, now, onStored }: IngestDeps): Ingest {
+export function createIngest({ storage, registry, metadata, log, now, onStored, onRules }: IngestDeps): Ingest {
   const counters: IngestCounters = {
     batchesStored: 0,
     batchesDuplicate: 0,
@@ -82,6 +85,7 @@ export function createIngest({ storage, registry, metadata, log, now, onStored }
       if (batch.seq !== seq) throw new ProtocolError('invalid', 'seq', `batch says ${batch.seq}, topic says ${seq}`);
       const outcome = await storage.appendBatch(batch);
       await recordMetadata(agent, batch);
+      if (batch.rules) onRules?.(agent, batch.rules);
       if (outcome.status === 'duplicate') {
         counters.batchesDuplicate++;
         registry.batchDuplicate(agent, now());

@@ -2,16 +2,15 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp, type AppDeps } from '../../aggregator/http/app.ts';
 import { openAgentRegistry, type AgentRegistry } from '../../aggregator/ingest/agent-registry.ts';
-import { openLmdbStore } from '../../aggregator/store/lmdb-store.ts';
-import type { Storage } from '../../aggregator/store/storage.ts';
+import { openTsdbStore, type TsdbStore } from '../../aggregator/store/tsdb-store.ts';
 import { buildBatch, type CollectedSample } from '../../protocol/batch.ts';
 import { DEFAULT_ENGINE } from '../../promql/engine.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-/** An aggregator HTTP app over a fresh LMDB store, for app.request() tests; close() removes everything. */
+/** An aggregator HTTP app over a fresh TSDB store, for app.request() tests; close() removes everything. */
 export interface ApiFixture {
   readonly app: Hono;
-  readonly storage: Storage;
+  readonly storage: TsdbStore;
   /** Stores samples as one batch from agent `a1` (each call its own seq). */
   append(samples: readonly CollectedSample[]): Promise<void>;
   request(url: string, init?: RequestInit): Promise<{ status: number; type: string; headers: Headers; text: string; json: () => any }>;
@@ -20,9 +19,10 @@ export interface ApiFixture {
 
 export async function openApiFixture(deps: Partial<Pick<AppDeps, 'now' | 'engine' | 'status'>> = {}): Promise<ApiFixture> {
   const dir = tempDir('api');
-  const storage = await openLmdbStore(join(dir.path, 'tsdb'));
+  // Tests write samples of any age into one series: no out-of-order window refuses them.
+  const storage = await openTsdbStore(join(dir.path, 'tsdb'), { outOfOrderWindowMs: Infinity });
   const registry: AgentRegistry = await openAgentRegistry(join(dir.path, 'agents'));
-  const app = createApp({ storage, registry, now: () => 0, engine: DEFAULT_ENGINE, ready: () => true, ...deps });
+  const app = createApp({ storage, registry, now: () => 0, engine: DEFAULT_ENGINE, ready: () => true, tsdbStatus: storage, ...deps });
   let seq = 0;
   return {
     app,

@@ -21,6 +21,9 @@ const config: AggregatorConfig = {
   queryLookbackMs: 90_000,
   queryTimeoutMs: 86_400_000,
   queryMaxSamples: 1000,
+  httpAuthTokenFile: '/etc/outpost/http-tokens',
+  dashboardsDir: '/srv/outpost/dashboards',
+  storageRetentionBytes: 1536 * 1024 * 1024,
 };
 const build = { version: '9.8.7', revision: 'abc', branch: 'main', buildUser: 'u', buildDate: 'd', goVersion: 'v20.0.0' };
 const status: StatusSources = { config, startedAtMs: T + 120, build };
@@ -75,7 +78,8 @@ describe('/api/v1/status/runtimeinfo', () => {
       GOMEMLIMIT: getHeapStatistics().heap_size_limit,
       GOGC: '',
       GODEBUG: process.env.NODE_OPTIONS ?? '',
-      storageRetention: '',
+      // Both bounds, as Prometheus joins them.
+      storageRetention: '15d or 1GiB512MiB',
     });
     expect(data.goroutineCount).toBe(Math.trunc(data.goroutineCount));
     expect(data.goroutineCount).toBeGreaterThanOrEqual(0);
@@ -98,7 +102,12 @@ describe('/api/v1/status/flags', () => {
     const flags = res.json().data as Record<string, string>;
     expect(Object.keys(flags)).toEqual(Object.keys(aggregatorFlags).sort());
     expect(flags).toEqual({
+      'alertmanager.url': '',
+      'dashboards-dir': '/srv/outpost/dashboards',
       'data-dir': '/var/lib/outpost',
+      'http-allow-anonymous': 'false',
+      'http-auth-token-file': '/etc/outpost/http-tokens',
+      'http-basic-auth-file': '',
       'http-listen': '[::1]:9999',
       'mqtt-allow-anonymous': 'false',
       'mqtt-broker': '',
@@ -121,7 +130,14 @@ describe('/api/v1/status/flags', () => {
       'remote-write.config': '',
       'remote-write.url': '',
       'remote-write-receiver.token-file': '',
+      'rules.alert.resend-delay': '1m',
+      'rules.evaluation-interval': '1m',
+      'rules.file': '',
+      'storage.max-series-per-agent': '100000',
       'storage.remote.flush-deadline': '1m',
+      'storage.tsdb.out-of-order-time-window': '1w',
+      'storage.tsdb.retention.size': '1GiB512MiB',
+      'storage.tsdb.retention.time': '15d',
     });
     expect(res.text.indexOf('"data-dir"')).toBeLessThan(res.text.indexOf('"query.timeout"'));
   });
@@ -145,6 +161,17 @@ describe('/api/v1/status/config', () => {
       query_max_samples: 1000,
       remote_write: [],
       remote_flush_deadline: '1m',
+      http_auth_token_file: '/etc/outpost/http-tokens',
+      http_allow_anonymous: false,
+      dashboards_dir: '/srv/outpost/dashboards',
+      storage_retention: '15d',
+      storage_retention_bytes: 1536 * 1024 * 1024,
+      storage_out_of_order_window: '1w',
+      max_series_per_agent: 100000,
+      alertmanager_urls: [],
+      rule_files: [],
+      rule_evaluation_interval: '1m',
+      rule_resend_delay: '1m',
     });
   });
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLmdbStore } from '../../aggregator/store/lmdb-store.ts';
+import { openTsdbStore } from '../../aggregator/store/tsdb-store.ts';
 import { buildBatch, type CollectedSample } from '../../protocol/batch.ts';
 import { freePort } from '../helpers/ports.ts';
 import { peer } from '../helpers/peers.ts';
@@ -52,7 +52,7 @@ describe.skipIf(!prometheusBinary)('Prometheus 2.42 federating from the aggregat
       // Not asked for by match[].
       { labels: { __name__: 'other_metric', job: 'node', instance: 'h1' }, v: 7, t: t0 },
     ];
-    const store = await openLmdbStore(join(dir.path, 'outpost', 'store'));
+    const store = await openTsdbStore(join(dir.path, 'outpost', 'store'));
     await store.appendBatch(buildBatch('fed', 1, samples));
     await store.close();
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLmdbQueue } from '../../agent/buffer/lmdb-queue.ts';
-import { openLmdbStore } from '../../aggregator/store/lmdb-store.ts';
+import { openTsdbStore } from '../../aggregator/store/tsdb-store.ts';
 import { freePort } from '../helpers/ports.ts';
 import { eventually, startOutpost, stopAll } from '../helpers/process.ts';
 
@@ -59,7 +59,7 @@ describe('store and forward through an aggregator outage', () => {
     const { created } = queue.stats();
     const queued = new Set(queue.oldest(Number.MAX_SAFE_INTEGER).map((b) => b.seq));
     await queue.close();
-    const store = await openLmdbStore(join(dir, 'aggregator', 'store'));
+    const store = await openTsdbStore(join(dir, 'aggregator', 'store'));
     const seqs = Array.from({ length: created }, (_, seq) => seq);
     const stored = seqs.filter((seq) => store.hasBatch('outage', seq));
     await store.close();

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetBatches, generateDataset, writeOpenMetrics, type Dataset } from '../../bench/dataset.ts';
-import { openLmdbStore } from '../../aggregator/store/lmdb-store.ts';
+import { openTsdbStore } from '../../aggregator/store/tsdb-store.ts';
 import { freePort } from '../helpers/ports.ts';
 import { peer } from '../helpers/peers.ts';
 import { startOutpost, stopAll } from '../helpers/process.ts';
@@ -35,7 +35,7 @@ async function loadBoth(dir: string): Promise<{ data: Dataset; prometheus: Runni
   createBlocks(promtool as string, file, join(dir, 'prometheus', 'data'));
   const prometheus = await startPrometheus({ binary: prometheusBinary as string, dir: join(dir, 'prometheus') });
 
-  const store = await openLmdbStore(join(dir, 'outpost', 'store'));
+  const store = await openTsdbStore(join(dir, 'outpost', 'store'));
   for (const batch of datasetBatches(data, 'reference', 5_000)) await store.appendBatch(batch);
   await store.close();
   const [httpPort, mqttPort] = [await freePort(), await freePort()];

@@ -1,16 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
-import { eventually } from './process.ts';
+import { startPeerServer, type RunningPeer } from './peer-server.ts';
 
-export interface RunningPrometheus {
-  /** http://127.0.0.1:<port> */
-  readonly url: string;
-  readonly pid: number;
-  output(): string;
-  stop(): Promise<void>;
-}
+export type RunningPrometheus = RunningPeer;
 
 export interface PrometheusOptions {
   /** Path of the prometheus binary (from peer()). */
@@ -27,39 +21,15 @@ export async function startPrometheus(o: PrometheusOptions): Promise<RunningProm
   const port = await freePort();
   const configFile = join(o.dir, 'prometheus.yml');
   writeFileSync(configFile, o.config ?? 'global:\n  scrape_interval: 15s\n');
-  const child = spawn(
-    o.binary,
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(o.dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // Backfilled blocks may be days old; the default 15 d retention would delete a long benchmark's data.
-      '--storage.tsdb.retention.time=100y',
-      ...(o.args ?? []),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${out}`);
-      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
-    }, 60_000, 'prometheus to be ready');
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, pid: child.pid as number, output: () => out, stop };
+  const args = [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${join(o.dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    // Backfilled blocks may be days old; the default 15 d retention would delete a long benchmark's data.
+    '--storage.tsdb.retention.time=100y',
+    ...(o.args ?? []),
+  ];
+  return startPeerServer('prometheus', o.binary, args, port);
 }
 
 /** `promtool tsdb create-blocks-from openmetrics FILE DIR`: Prometheus' own way to load the same samples. */

@@ -282,6 +282,20 @@ export function compileGoRegex(source: string): RegExp {
 }
 
 /**
+ * A Go-syntax regex that matches anywhere in a string, as Go's regexp.MatchString and ReplaceAllString do (alert
+ * templates' `match` and `reReplaceAll`). `g` for replacing every match. Throws GoRegexError.
+ */
+export function compileGoRegexUnanchored(source: string, global = false): RegExp {
+  const t = new Translator(source);
+  const body = t.translate();
+  try {
+    return new RegExp(body, `u${global ? 'g' : ''}${t.flags.i ? 'i' : ''}${t.flags.s ? 's' : ''}`);
+  } catch (err) {
+    throw new GoRegexError(`invalid regex ${JSON.stringify(source)}: ${(err as Error).message}`);
+  }
+}
+
+/**
  * Go's Regexp.Expand: `$name` or `${name}` where name is letters, digits and `_`, taken as long as possible
  * (`$1x` is the group named "1x", not group 1 then "x"); all-digit names without a leading zero are group
  * numbers; unknown or non-participating groups give ""; `$$` is `$`; a malformed `$` stays literal.

@@ -20,6 +20,7 @@ const drop = (seq: number, at: number, over: Partial<DropEvent> = {}): DropEvent
   bytes: 100,
   firstSeq: seq,
   lastSeq: seq,
+  seqs: [seq],
   from: at - 86_400_000,
   to: at - 86_400_000,
   at,

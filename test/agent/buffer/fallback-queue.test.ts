@@ -5,6 +5,7 @@ import { QueueError } from '../../../agent/buffer/queue-error.ts';
 import type { BatchQueue, DropEvent, DurableQueue } from '../../../agent/buffer/queue.ts';
 import type { Logger } from '../../../protocol/log.ts';
 import { tempDir as makeTempDir } from '../../helpers/tmp.ts';
+import { queueContract } from './queue-contract.ts';
 
 const removers: (() => void)[] = [];
 const tempDir = () => {
@@ -76,7 +77,38 @@ async function setUp(overrides: Partial<FallbackQueueOptions> = {}, now = 0) {
   return { dir, flaky, q, lines, drops };
 }
 
+// With the disk working it is the disk queue, bounds and drop events included.
+queueContract('fallback queue', (opts) =>
+  openFallbackQueue(
+    {
+      openDisk: () => openLmdbQueue(tempDir(), opts),
+      peekSeq: async () => undefined,
+      memoryLimits: { maxBytes: MiB, maxAgeMs: Infinity, ...opts?.limits },
+      retryMs: 1000,
+      log: captureLog().log,
+      ...(opts?.onDrop ? { onDrop: opts.onDrop } : {}),
+    },
+    0,
+  ),
+);
+
 describe('fallback queue', () => {
+  it('lists the batches since a number across disk and memory, disk first', async () => {
+    const { flaky, q } = await setUp();
+    await q.enqueue(text('a'), 0);
+    const mark = q.stats().created;
+    await q.enqueue(text('b'), 1);
+    flaky.break();
+    await q.enqueue(text('c'), 2);
+    await q.enqueue(text('d'), 3);
+    expect(q.since(mark, 10).map((b) => b.seq)).toEqual([1, 2, 3]);
+    expect(q.since(mark, 2).map((b) => b.seq)).toEqual([1, 2]);
+    expect(q.since(mark, 10, new Set([2])).map((b) => b.seq)).toEqual([1, 3]);
+    expect(q.since(3, 10).map((b) => b.seq)).toEqual([3]);
+    flaky.repair();
+    await q.close();
+  });
+
   it('buffers in memory while the disk fails, says so once, and moves the batches back in order', async () => {
     const { dir, flaky, q, lines } = await setUp();
     await q.enqueue(text('a'), 0);

@@ -31,6 +31,24 @@ export function queueContract(name: string, open: (opts?: ContractOptions) => Pr
       await q.close();
     });
 
+    it('lists the batches queued since a number was next, oldest first, honouring the limit and exclusions', async () => {
+      const q = await open();
+      for (let i = 0; i < 3; i++) await q.enqueue(() => bytes(`old ${i}`), 100 + i);
+      const mark = q.stats().created;
+      expect(q.since(mark, 10)).toEqual([]);
+      for (let i = 0; i < 3; i++) await q.enqueue(() => bytes(`new ${i}`), 200 + i);
+      expect(q.since(mark, 10).map((b) => new TextDecoder().decode(b.payload))).toEqual(['new 0', 'new 1', 'new 2']);
+      expect(q.since(mark, 2).map((b) => b.seq)).toEqual([mark, mark + 1]);
+      expect(q.since(mark, 10, new Set([mark + 1])).map((b) => b.seq)).toEqual([mark, mark + 2]);
+      await q.remove(mark);
+      expect(q.since(mark, 10).map((b) => b.seq)).toEqual([mark + 1, mark + 2]);
+      // From below the oldest queued batch it lists what oldest() lists.
+      await q.remove(0);
+      expect(q.since(0, 10)).toEqual(q.oldest(10));
+      expect(q.since(0, 0)).toEqual([]);
+      await q.close();
+    });
+
     it('removes acked batches once, tolerating repeated and unknown acks', async () => {
       const q = await open();
       for (let i = 0; i < 3; i++) await q.enqueue(() => bytes('abcd'), 10 * i);
@@ -81,7 +99,19 @@ export function queueContract(name: string, open: (opts?: ContractOptions) => Pr
       for (let i = 0; i < 4; i++) await q.enqueue(() => bytes('abc'), 100 + i, 1);
       await q.enqueue(() => bytes('0123456789'), 200, 5);
       expect(q.oldest(10).map((b) => b.seq)).toEqual([4]);
-      expect(events).toEqual([{ reason: 'bytes', batches: 4, samples: 4, bytes: 12, firstSeq: 0, lastSeq: 3, from: 100, to: 103, at: 200, limit: 12 }]);
+      expect(events).toEqual([
+        { reason: 'bytes', batches: 4, samples: 4, bytes: 12, firstSeq: 0, lastSeq: 3, seqs: [0, 1, 2, 3], from: 100, to: 103, at: 200, limit: 12 },
+      ]);
+      await q.close();
+    });
+
+    it('names exactly the seqs it dropped, leaving out those acked before', async () => {
+      const { q, events } = await opened({ maxBytes: 12 });
+      for (let i = 0; i < 4; i++) await q.enqueue(() => bytes('abc'), 100 + i, 1);
+      await q.remove(1);
+      await q.enqueue(() => bytes('0123456789'), 200, 5);
+      expect(q.oldest(10).map((b) => b.seq)).toEqual([4]);
+      expect(events.map((e) => [e.firstSeq, e.lastSeq, e.batches, e.seqs])).toEqual([[0, 3, 3, [0, 2, 3]]]);
       await q.close();
     });
 

@@ -25,7 +25,8 @@ describe('metadata of collected samples', () => {
 
   it('describes every self metric the agent sends', () => {
     const queue = { batches: 1, bytes: 2, created: 3, oldestQueuedAt: undefined, droppedBatches: { bytes: 0, age: 0 }, droppedSamples: { bytes: 0, age: 0 }, durable: true };
-    const samples = selfMetrics(queue, { batchesSent: 0, batchesAcked: 0, batchesDuplicate: 0, batchesRejected: 0, batchesRetried: 0, connects: 0 }, true, 0);
+    const counters = { batchesSent: { live: 0, backlog: 0 }, bytesSent: { live: 0, backlog: 0 }, batchesAcked: 0, batchesDuplicate: 0, batchesRejected: 0, batchesRetried: 0, droppedDelivered: 0, connects: 0 };
+    const samples = selfMetrics(queue, counters, true, 0);
     const described = metadataOf(samples, (name) => SELF_METRIC_META[name]);
     expect(described.map((m) => m.name)).toEqual([...new Set(samples.map((s) => s.labels.__name__))]);
     expect(described.find((m) => m.name === 'outpost_agent_batches_sent_total')?.type).toBe('counter');
