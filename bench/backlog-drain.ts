@@ -174,13 +174,13 @@ export async function measureBacklogDrain(dir: string, opts: DrainOptions, progr
 
     // Per metric name: count_over_time drops the name, and series differing only by it would collide.
     const names = [...new Set(filled.names)];
-    const counts = await Promise.all(
-      names.map(async (name) => {
-        const value = (await query(api, `sum(count_over_time(${name}{job="node",instance=~"host-.*"}[${opts.hours + 1}h]))`)).result[0]?.value?.[1];
-        return Number(value ?? 0);
-      }),
-    );
-    const stored = counts.reduce((a, b) => a + b, 0);
+    // One at a time: each count selects a whole day of its metric, and all at once would hold the store in memory.
+    let stored = 0;
+    for (const name of names) {
+      const value = (await query(api, `sum(count_over_time(${name}{job="node",instance=~"host-.*"}[${opts.hours + 1}h]))`)).result[0]?.value?.[1];
+      stored += Number(value ?? 0);
+      progress(`  ${name}: ${value ?? 0}`);
+    }
     const agents = (await (await fetch(`${api}/api/agents`)).json()) as { data: { agent: string; duplicates: number }[] };
     return {
       series: filled.series,
