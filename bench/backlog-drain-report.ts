@@ -51,11 +51,11 @@ export function drainReport(r: DrainResult, command: string, machine: string): s
     '',
     '| sender | messages | samples / message | bytes / sample before compression | bytes / sample on the wire | Outpost / this |',
     '|---|---|---|---|---|---|',
-    wireRow('Outpost CBOR batches (MQTT)', r.wire.outpost),
+    wireRow('Outpost CBOR batches, zlib (MQTT)', r.wire.outpost),
     ...r.wire.remoteWrite.map((w) => wireRow(`remote_write 1.0, ${n(w.perSend)} samples per send`, w)),
     '',
     `On the wire Outpost's batches take ${r.wire.remoteWrite.map((w) => `${(outpost / perSample(w)).toFixed(1)}× (${n(w.perSend)} per send)`).join(' and ')} the bytes of remote_write`,
-    'for the same samples. Before compression remote_write is the larger of the two: the gap comes from snappy, as CBOR',
-    'batches are sent uncompressed and each carries its whole series table.',
+    'for the same samples. Outpost\'s payloads are zlib-compressed CBOR (protocol/README.md), so its "before',
+    'compression" column shows the payload as sent; each batch still carries its whole series table, which deflate folds.',
   ].join('\n');
 }
