@@ -34,7 +34,14 @@ export interface QueryBenchResult {
 
 /** Loading the same samples into each: wall time, peak RSS of the loading process, bytes on disk. */
 export interface StorageFigures {
-  readonly outpost: { readonly ms: number; readonly peakRssMB: number; readonly diskBytes: number };
+  readonly outpost: {
+    readonly ms: number;
+    readonly peakRssMB: number;
+    readonly diskBytes: number;
+    /** LMDB pages in use (the file keeps freed WAL pages for reuse; it never shrinks) and the chunks' share. */
+    usedBytes: number;
+    chunkBytesPerSample: number;
+  };
   readonly prometheus: { readonly ms: number; readonly peakRssMB: number; readonly diskBytes: number; readonly chunkBytes: number };
 }
 
@@ -91,7 +98,7 @@ export async function measureQueries(dir: string, hosts: number, runs: number, p
   const out = timed(process.execPath, ['--import', 'tsx', loader, storeDir, String(hosts), String(start), String(points)]);
   const outpostLoad = JSON.parse(out.stdout.trim()) as { samples: number; ms: number };
   const storage: StorageFigures = {
-    outpost: { ms: outpostLoad.ms, peakRssMB: out.peakRssMB, diskBytes: du(storeDir) },
+    outpost: { ms: outpostLoad.ms, peakRssMB: out.peakRssMB, diskBytes: du(storeDir), usedBytes: NaN, chunkBytesPerSample: NaN },
     prometheus: { ms: prom.ms, peakRssMB: prom.peakRssMB, ...prometheusDisk },
   };
   progress(`storage: Outpost ${Math.round(samples / (outpostLoad.ms / 1000))} samples/s, ${(storage.outpost.diskBytes / samples).toFixed(2)} B/sample`);
@@ -104,6 +111,9 @@ export async function measureQueries(dir: string, hosts: number, runs: number, p
   const outpost = `http://127.0.0.1:${httpPort}`;
   try {
     await eventually(async () => ((await fetch(`${outpost}/-/ready`)).ok ? true : undefined), 60_000, 'the aggregator');
+    const tsdb = (await (await fetch(`${outpost}/api/v1/status/tsdb`)).json()) as { data: { bytes: number; bytesPerSample: number } };
+    storage.outpost.usedBytes = tsdb.data.bytes;
+    storage.outpost.chunkBytesPerSample = tsdb.data.bytesPerSample;
     const params = (query: string) =>
       new URLSearchParams({ query, start: String((start + 3600_000) / 1000), end: String((start + 25 * 3600_000) / 1000), step: '60' });
     const time = async (base: string, query: string) => {
