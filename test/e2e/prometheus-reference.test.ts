@@ -49,7 +49,7 @@ async function loadBoth(dir: string): Promise<{ data: Dataset; prometheus: Runni
   return { data, prometheus, outpost: `http://127.0.0.1:${httpPort}` };
 }
 
-describe.skipIf(!prometheusBinary || !promtool)('PromQL results: Outpost against Prometheus 2.42 on identical data', () => {
+describe.skipIf(!prometheusBinary || !promtool)('Outpost against Prometheus 2.42 on identical data', () => {
   const dir = tempDir('reference');
   let data: Dataset;
   let prometheus: RunningPrometheus;
@@ -116,53 +116,39 @@ describe.skipIf(!prometheusBinary || !promtool)('PromQL results: Outpost against
     const [want, got] = await Promise.all([ask(prometheus.url, '/api/v1/query', params), ask(outpost, '/api/v1/query', params)]);
     expect(compareResponses(query, want, got)).toBeDefined();
   });
-});
 
-describe.skipIf(!prometheusBinary || !promtool)('promtool query against Outpost prints what it prints against Prometheus', () => {
-  const dir = tempDir('promtool');
-  let data: Dataset;
-  let prometheus: RunningPrometheus;
-  let outpost: string;
+  // The same servers and data: promtool as a client must not tell them apart.
+  describe('promtool query against Outpost prints what it prints against Prometheus', () => {
+    /** The same promtool command against both servers: exit 0 and identical output, which must not be empty. */
+    function same(args: (server: string) => string[]) {
+      const run = (server: string) => {
+        const res = spawnSync(promtool as string, args(server), { encoding: 'utf8' });
+        return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+      };
+      const [want, got] = [run(prometheus.url), run(outpost)];
+      expect(want.status, want.stderr).toBe(0);
+      expect(got).toEqual(want);
+      expect(got.stdout.trim()).not.toBe('');
+    }
 
-  beforeAll(async () => {
-    ({ data, prometheus, outpost } = await loadBoth(dir.path));
-  }, 120_000);
+    const at = () => String((data.start + 300 * STEP + 4_000) / 1000);
 
-  afterAll(async () => {
-    await prometheus?.stop();
-    await stopAll();
-    dir.remove();
-  });
+    it('query instant', () => {
+      same((url) => ['query', 'instant', `--time=${at()}`, url, 'rate(node_cpu_seconds_total{mode="idle"}[5m]) * 100']);
+    });
 
-  /** The same promtool command against both servers: exit 0 and identical output, which must not be empty. */
-  function same(args: (server: string) => string[]) {
-    const run = (server: string) => {
-      const res = spawnSync(promtool as string, args(server), { encoding: 'utf8' });
-      return { status: res.status, stdout: res.stdout, stderr: res.stderr };
-    };
-    const [want, got] = [run(prometheus.url), run(outpost)];
-    expect(want.status, want.stderr).toBe(0);
-    expect(got).toEqual(want);
-    expect(got.stdout.trim()).not.toBe('');
-  }
+    it('query range', () => {
+      const end = data.start + 300 * STEP;
+      same((url) => ['query', 'range', `--start=${(end - 600_000) / 1000}`, `--end=${end / 1000}`, '--step=1m', url, 'node_load1']);
+    });
 
-  const at = () => String((data.start + 300 * STEP + 4_000) / 1000);
+    it('query series', () => {
+      same((url) => ['query', 'series', '--match=node_hwmon_temp_celsius{sensor="temp2"}', '--match=up', url]);
+    });
 
-  it('query instant', () => {
-    same((url) => ['query', 'instant', `--time=${at()}`, url, 'rate(node_cpu_seconds_total{mode="idle"}[5m]) * 100']);
-  });
-
-  it('query range', () => {
-    const end = data.start + 300 * STEP;
-    same((url) => ['query', 'range', `--start=${(end - 600_000) / 1000}`, `--end=${end / 1000}`, '--step=1m', url, 'node_load1']);
-  });
-
-  it('query series', () => {
-    same((url) => ['query', 'series', '--match=node_hwmon_temp_celsius{sensor="temp2"}', '--match=up', url]);
-  });
-
-  it('query labels', () => {
-    same((url) => ['query', 'labels', url, 'mode']);
-    same((url) => ['query', 'labels', '--match=node_filesystem_avail_bytes', url, 'mountpoint']);
+    it('query labels', () => {
+      same((url) => ['query', 'labels', url, 'mode']);
+      same((url) => ['query', 'labels', '--match=node_filesystem_avail_bytes', url, 'mountpoint']);
+    });
   });
 });
