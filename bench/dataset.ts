@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { buildBatch, type Batch, type CollectedSample } from '../protocol/batch.ts';
 import type { Labels } from '../protocol/labels.ts';
+import { prng } from './node-like-series.ts';
 
 /**
  * Node-like metrics on a regular grid, the same samples for Outpost and for Prometheus (via OpenMetrics and
@@ -34,18 +35,6 @@ export interface DatasetOptions {
 
 /** Series per host: 16 cpu + 12 histogram + 11 others. */
 export const SERIES_PER_HOST = 39;
-
-/** mulberry32: small, fast and seedable, so every run generates the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round = (v: number, decimals: number) => Math.round(v * 10 ** decimals) / 10 ** decimals;
 

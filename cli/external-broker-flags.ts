@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { brokerTlsProblem } from '../agent/config/broker-client.ts';
+import { brokerTlsProblem, brokerUrlProblem } from '../agent/config/broker-client.ts';
 import { DEFAULT_EXTERNAL_BROKER, type ClientTlsFiles, type ExternalBrokerConfig } from '../aggregator/ingest/external-broker.ts';
 import { UsageError, type FlagSpecs, type FlagValues } from './flags.ts';
 
@@ -46,7 +46,7 @@ export function externalBrokerFrom(values: FlagValues, given: ReadonlySet<string
   }
   const embedded = EMBEDDED_ONLY.filter((f) => given.has(f));
   if (embedded.length > 0) throw new UsageError(`--${embedded[0]} configures the embedded broker, which --mqtt-broker replaces`);
-  const problem = urlProblem(url);
+  const problem = brokerUrlProblem(url, 'give --mqtt-broker-username and --mqtt-broker-password-file');
   // The URL is not echoed: a mistaken one may hold a password.
   if (problem) throw new UsageError(`--mqtt-broker: ${problem}`);
   const group = values['mqtt-shared-group'] as string | undefined;
@@ -66,20 +66,6 @@ export function externalBrokerFrom(values: FlagValues, given: ReadonlySet<string
     clientId,
     ...(group !== undefined ? { sharedGroup: group } : {}),
   };
-}
-
-function urlProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'expected mqtt://host:port or mqtts://host:port';
-  }
-  if ((parsed.protocol !== 'mqtt:' && parsed.protocol !== 'mqtts:') || parsed.hostname === '') return 'expected mqtt://host:port or mqtts://host:port';
-  if (parsed.username !== '' || parsed.password !== '') {
-    return 'must not hold a user name or password: give --mqtt-broker-username and --mqtt-broker-password-file';
-  }
-  return undefined;
 }
 
 function readPassword(file: string | undefined): string | undefined {

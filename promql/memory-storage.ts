@@ -1,4 +1,5 @@
 import { METRIC_NAME, labelsKey, sortedPairs, type Labels } from '../protocol/labels.ts';
+import { compareCodePoints } from './functions/common.ts';
 import { matchesAll, type Matcher } from './matcher.ts';
 import type { Queryable, SelectedSeries } from './queryable.ts';
 import type { StoredSample } from './value.ts';
@@ -25,14 +26,17 @@ interface Series {
   readonly samples: StoredSample[];
 }
 
-/** Prometheus' labels.Compare: name by name, then value by value, in sorted name order; a prefix sorts first. */
+/**
+ * Prometheus' labels.Compare on sorted pairs: name by name, then value by value; a prefix sorts first. Strings
+ * compare by code point (Go's byte order on UTF-8), like functions/misc.ts's compareLabels on label objects.
+ */
 export function compareLabelPairs(a: readonly (readonly [string, string])[], b: readonly (readonly [string, string])[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const [an, av] = a[i] as readonly [string, string];
     const [bn, bv] = b[i] as readonly [string, string];
-    if (an !== bn) return an < bn ? -1 : 1;
-    if (av !== bv) return av < bv ? -1 : 1;
+    if (an !== bn) return compareCodePoints(an, bn);
+    if (av !== bv) return compareCodePoints(av, bv);
   }
   return a.length - b.length;
 }

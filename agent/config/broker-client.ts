@@ -3,9 +3,12 @@ import type { BrokerClientTls } from '../publish/publisher.ts';
 
 /**
  * What is wrong with a broker URL, or undefined. A password inside the URL is refused: URLs end up in logs and
- * process listings, so the secret belongs in password_file.
+ * process listings, so the secret belongs in a password file; `credentialsHint` says where this caller takes them.
  */
-export function brokerUrlProblem(url: string): string | undefined {
+export function brokerUrlProblem(
+  url: string,
+  credentialsHint = 'the agent id is the user name, and the password goes in a password file',
+): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -14,7 +17,7 @@ export function brokerUrlProblem(url: string): string | undefined {
   }
   if ((parsed.protocol !== 'mqtt:' && parsed.protocol !== 'mqtts:') || parsed.hostname === '') return 'expected mqtt://host:port or mqtts://host:port';
   if (parsed.username !== '' || parsed.password !== '') {
-    return 'must not hold a user name or password: the agent id is the user name, and the password goes in a password file';
+    return `must not hold a user name or password: ${credentialsHint}`;
   }
   return undefined;
 }

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetBatches, generateDataset, writeOpenMetrics, type Dataset } from '../../bench/dataset.ts';
 import { openTsdbStore } from '../../aggregator/store/tsdb-store.ts';
-import { freePort } from '../helpers/ports.ts';
 import { peer } from '../helpers/peers.ts';
-import { startOutpost, stopAll } from '../helpers/process.ts';
+import { startAggregatorProcess, stopAll } from '../helpers/process.ts';
 import { createBlocks, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { compareResponses, type ApiResponse } from './reference-compare.ts';
@@ -38,15 +37,8 @@ async function loadBoth(dir: string): Promise<{ data: Dataset; prometheus: Runni
   const store = await openTsdbStore(join(dir, 'outpost', 'store'));
   for (const batch of datasetBatches(data, 'reference', 5_000)) await store.appendBatch(batch);
   await store.close();
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const aggregator = startOutpost([
-    'aggregator',
-    '--data-dir', join(dir, 'outpost'),
-    '--http-listen', `127.0.0.1:${httpPort}`,
-    '--mqtt-listen', `127.0.0.1:${mqttPort}`,
-  ]);
-  await aggregator.waitFor('HTTP API and dashboard on');
-  return { data, prometheus, outpost: `http://127.0.0.1:${httpPort}` };
+  const { api } = await startAggregatorProcess(join(dir, 'outpost'));
+  return { data, prometheus, outpost: api };
 }
 
 describe.skipIf(!prometheusBinary || !promtool)('Outpost against Prometheus 2.42 on identical data', () => {

@@ -9,9 +9,8 @@ import { compressBlock } from '../../aggregator/remote/snappy-block.ts';
 import { buildBatch, type CollectedSample } from '../../protocol/batch.ts';
 import { encodeBatch } from '../../protocol/codec.ts';
 import { metricsTopic } from '../../protocol/topics.ts';
-import { freePort } from '../helpers/ports.ts';
 import { peer } from '../helpers/peers.ts';
-import { eventually, startOutpost, stopAll } from '../helpers/process.ts';
+import { eventually, startAggregatorProcess, stopAll } from '../helpers/process.ts';
 import { startPrometheus, type RunningPrometheus } from '../helpers/prometheus.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -33,19 +32,6 @@ async function query(base: string, q: string, timeMs: number): Promise<Series[]>
   const body = (await res.json()) as { status: string; data: { result: Series[] } };
   expect(body.status).toBe('success');
   return body.data.result.sort((a, b) => (JSON.stringify(a.metric) < JSON.stringify(b.metric) ? -1 : 1));
-}
-
-async function startAggregator(dir: string, extra: string[] = []): Promise<string> {
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const aggregator = startOutpost([
-    'aggregator',
-    '--data-dir', dir,
-    '--http-listen', `127.0.0.1:${httpPort}`,
-    '--mqtt-listen', `127.0.0.1:${mqttPort}`,
-    ...extra,
-  ]);
-  await aggregator.waitFor('HTTP API and dashboard on');
-  return `127.0.0.1:${httpPort} ${mqttPort}`;
 }
 
 describe.skipIf(!prometheusBinary)('Prometheus 2.42 remote-writing into Outpost', () => {
@@ -73,7 +59,7 @@ describe.skipIf(!prometheusBinary)('Prometheus 2.42 remote-writing into Outpost'
     });
     await new Promise<void>((resolve) => exposition.listen(0, '127.0.0.1', resolve));
     const target = `127.0.0.1:${(exposition.address() as AddressInfo).port}`;
-    outpost = `http://${(await startAggregator(join(dir.path, 'outpost'))).split(' ')[0]}`;
+    outpost = (await startAggregatorProcess(join(dir.path, 'outpost'))).api;
     mkdirSync(join(dir.path, 'prometheus'));
     prometheus = await startPrometheus({
       binary: prometheusBinary as string,
@@ -153,7 +139,8 @@ describe.skipIf(!prometheusBinary)('Outpost remote-writing into Prometheus 2.42'
     });
     const config = join(dir.path, 'remote-write.yaml');
     writeFileSync(config, ['remote_write:', `  - url: ${prometheus.url}/api/v1/write`, '    name: prometheus', '    queue_config:', '      batch_send_deadline: 200ms', ''].join('\n'));
-    const [http, mqtt] = (await startAggregator(join(dir.path, 'outpost'), ['--remote-write.config', config])).split(' ');
+    const started = await startAggregatorProcess(join(dir.path, 'outpost'), { extraArgs: ['--remote-write.config', config] });
+    const [http, mqtt] = [started.api.replace('http://', ''), String(started.mqttPort)];
     outpost = `http://${http}`;
     mqttPort = Number(mqtt);
   }, 120_000);

@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports.ts';
-import { eventually, startOutpost, stopAll, type RunningProcess } from '../helpers/process.ts';
+import { eventually, type RunningProcess, startAggregatorProcess, startOutpost, stopAll } from '../helpers/process.ts';
 
 describe('an agent scraping an exporter, configured by YAML and reloaded on SIGHUP', () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-scrape-'));
@@ -37,10 +36,9 @@ describe('an agent scraping an exporter, configured by YAML and reloaded on SIGH
     exporter = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end('# TYPE freezer_temperature_celsius gauge\nfreezer_temperature_celsius{unit="A"} -18.5\n'));
     await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', r));
     exporterPort = (exporter.address() as AddressInfo).port;
-    const [httpPort, mqttPort] = [await freePort(), await freePort()];
-    api = `http://127.0.0.1:${httpPort}`;
-    const aggregator = startOutpost(['aggregator', '--data-dir', join(dir, 'aggregator'), '--http-listen', `127.0.0.1:${httpPort}`, '--mqtt-listen', `127.0.0.1:${mqttPort}`]);
-    await aggregator.waitFor('HTTP API and dashboard on');
+    const aggregator = await startAggregatorProcess(join(dir, 'aggregator'));
+    api = aggregator.api;
+    const mqttPort = aggregator.mqttPort;
     writeFileSync(configFile, config(['freezer']));
     agent = startOutpost(['agent', '--config', configFile, '--broker', `mqtt://127.0.0.1:${mqttPort}`]);
   });

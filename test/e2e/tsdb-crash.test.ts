@@ -8,7 +8,7 @@ import { agentClientId, metricsTopic, topicFor } from '../../protocol/topics.ts'
 import { makeMatcher } from '../../promql/matcher.ts';
 import { checkStore } from '../tsdb/store/tsdb-consistency.ts';
 import { freePort } from '../helpers/ports.ts';
-import { startOutpost, stopAll, type RunningProcess } from '../helpers/process.ts';
+import { type RunningProcess, startAggregatorProcess, stopAll } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const AGENTS = ['crash-a', 'crash-b', 'crash-c', 'crash-d'];
@@ -85,11 +85,7 @@ describe('the aggregator killed with SIGKILL during heavy ingest', () => {
   it('restarts with a consistent store that holds every acknowledged sample exactly once', async () => {
     const [httpPort, mqttPort] = [await freePort(), await freePort()];
     const dataDir = join(dir.path, 'aggregator');
-    const start = async (): Promise<RunningProcess> => {
-      const p = startOutpost(['aggregator', '--data-dir', dataDir, '--http-listen', `127.0.0.1:${httpPort}`, '--mqtt-listen', `127.0.0.1:${mqttPort}`]);
-      await p.waitFor('HTTP API and dashboard on');
-      return p;
-    };
+    const start = async (): Promise<RunningProcess> => (await startAggregatorProcess(dataDir, { httpPort, mqttPort })).process;
     const acked = new Set<string>();
     const next = new Map(AGENTS.map((a) => [a, 0]));
 

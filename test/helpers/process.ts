@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.ts';
 
 const CLI = fileURLToPath(new URL('../../cli/outpost.mjs', import.meta.url));
 
@@ -64,4 +65,33 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export interface StartedAggregator {
+  readonly process: RunningProcess;
+  /** http://127.0.0.1:<port> */
+  readonly api: string;
+  readonly httpPort: number;
+  readonly mqttPort: number;
+}
+
+/**
+ * `outpost aggregator` on free loopback ports (or the given ones, to restart on the same addresses), resolved once
+ * it serves HTTP.
+ */
+export async function startAggregatorProcess(
+  dataDir: string,
+  opts: { extraArgs?: readonly string[]; httpPort?: number; mqttPort?: number } = {},
+): Promise<StartedAggregator> {
+  const httpPort = opts.httpPort ?? (await freePort());
+  const mqttPort = opts.mqttPort ?? (await freePort());
+  const proc = startOutpost([
+    'aggregator',
+    '--data-dir', dataDir,
+    '--http-listen', `127.0.0.1:${httpPort}`,
+    '--mqtt-listen', `127.0.0.1:${mqttPort}`,
+    ...(opts.extraArgs ?? []),
+  ]);
+  await proc.waitFor('HTTP API and dashboard on');
+  return { process: proc, api: `http://127.0.0.1:${httpPort}`, httpPort, mqttPort };
 }
