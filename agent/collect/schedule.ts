@@ -32,14 +32,19 @@ export function schedule(cadence: Cadence, task: (t: number) => Promise<void>, n
   const { intervalMs, offsetMs } = cadence;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let last = Number.NaN;
   const next = () => {
     const t = now();
-    const due = t - ((((t - offsetMs) % intervalMs) + intervalMs) % intervalMs) + intervalMs;
+    let due = t - ((((t - offsetMs) % intervalMs) + intervalMs) % intervalMs) + intervalMs;
+    // A timer may fire a millisecond early by the wall clock (libuv counts on a monotonic clock): the next slot is
+    // then the one just run, and a second run would give every series two samples with one timestamp.
+    if (due === last) due += intervalMs;
+    last = due;
     timer = setTimeout(() => {
       if (stopped) return;
       run(due);
       next();
-    }, due - t);
+    }, Math.max(0, due - t));
   };
   next();
   return {

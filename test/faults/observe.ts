@@ -42,8 +42,21 @@ export async function waitForSamples(api: string, target: CounterTarget, n: numb
       return last.length >= n ? last : undefined;
     }, timeoutMs, `${n} samples of ${COUNTER} from ${target.address}`);
   } catch (err) {
-    throw new Error(`${(err as Error).message}; stored ${last.length}: ${JSON.stringify(values(last))}`);
+    throw new Error(`${(err as Error).message}; stored ${last.length}: ${JSON.stringify(values(last))}${describeGaps(last)}`);
   }
+}
+
+/**
+ * Where values are missing, the spacing of the neighbours' timestamps tells a lost batch (a gap in time) from two
+ * scrapes that shared a timestamp (no gap).
+ */
+function describeGaps(samples: readonly StoredSample[]): string {
+  const gaps: string[] = [];
+  for (let i = 1; i < samples.length; i++) {
+    const [a, b] = [samples[i - 1] as StoredSample, samples[i] as StoredSample];
+    if (b.v - a.v !== 1) gaps.push(`${a.v}@${a.t} → ${b.v}@${b.t} (${b.t - a.t} ms apart)`);
+  }
+  return gaps.length ? `; gaps: ${gaps.join(', ')}` : '';
 }
 
 /** Polls quickly until the store holds more than `n` samples: the moment ingest of a backlog has begun. */

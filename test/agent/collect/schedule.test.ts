@@ -12,6 +12,20 @@ describe('schedules', () => {
     for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBe(50);
   });
 
+  it('never runs one slot twice when a timer fires early by the wall clock', async () => {
+    // Every other reading of the clock lags 5 ms, as Date.now() can against libuv's monotonic timer clock: the
+    // timer for slot k then seems to fire before slot k is due.
+    let reads = 0;
+    const lagging = () => Date.now() - (reads++ % 2 === 1 ? 5 : 0);
+    const times: number[] = [];
+    const s = schedule({ kind: 'interval', intervalMs: 20, offsetMs: 3 }, async (t) => void times.push(t), lagging);
+    await new Promise((r) => setTimeout(r, 300));
+    s.stop();
+    expect(times.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(times).size).toBe(times.length);
+    for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBe(20);
+  });
+
   it('skips a run while the previous one is still busy', async () => {
     let runs = 0;
     const s = schedule({ kind: 'interval', intervalMs: 20, offsetMs: 0 }, async () => {
