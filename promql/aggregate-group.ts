@@ -24,16 +24,27 @@ export function groupOf(metric: Labels, grouping: readonly string[], without: bo
   return { key: JSON.stringify(kept), labels: Object.fromEntries(kept) };
 }
 
-const cache = new WeakMap<Labels, Map<string, Group>>();
+// Groups per grouping signature, per series object. Signatures come from queries: a few dozen in practice; the
+// map is emptied if unusual traffic ever makes it large.
+const groupsBySignature = new Map<string, WeakMap<Labels, Group>>();
 
-/** groupOf, remembered per series object: range queries aggregate the same series at every step. */
-export function cachedGroupOf(metric: Labels, grouping: readonly string[], without: boolean): Group {
+/**
+ * groupOf for one aggregation, remembered per series object: range queries aggregate the same series at every
+ * step, so after the first step finding a series' group is one lookup.
+ */
+export function grouper(grouping: readonly string[], without: boolean): (metric: Labels) => Group {
   const signature = `${without ? '-' : '+'}${JSON.stringify(grouping)}`;
-  let bySignature = cache.get(metric);
-  if (bySignature === undefined) cache.set(metric, (bySignature = new Map()));
-  let group = bySignature.get(signature);
-  if (group === undefined) bySignature.set(signature, (group = groupOf(metric, grouping, without)));
-  return group;
+  let groups = groupsBySignature.get(signature);
+  if (groups === undefined) {
+    if (groupsBySignature.size >= 10_000) groupsBySignature.clear();
+    groupsBySignature.set(signature, (groups = new WeakMap()));
+  }
+  const known = groups;
+  return (metric) => {
+    let group = known.get(metric);
+    if (group === undefined) known.set(metric, (group = groupOf(metric, grouping, without)));
+    return group;
+  };
 }
 
 /** What Prometheus' fParams knows of a parameter over the whole query: its extremes and whether any step is NaN. */

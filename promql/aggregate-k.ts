@@ -1,7 +1,7 @@
 import type { Labels } from '../protocol/labels.ts';
 import type { AggregateArgs } from './aggregate.ts';
 import { formatFloatG, goSort, heapFix, heapPush, type Less } from './aggregate-go.ts';
-import { cachedGroupOf, type ParamStats } from './aggregate-group.ts';
+import { grouper, type ParamStats } from './aggregate-group.ts';
 import { sampleOffset } from './aggregate-hash.ts';
 import { QueryError } from './errors.ts';
 import type { Vector } from './value.ts';
@@ -65,9 +65,10 @@ export function aggregateK(args: AggregateArgs, grouping: readonly string[], sta
   }
 
   const groups = new Map<string, Item[]>();
+  const groupOfSeries = grouper(grouping, args.without);
   for (const sample of vector) {
     const s: Item = { metric: sample.metric, v: sample.point.v };
-    const key = cachedGroupOf(s.metric, grouping, args.without).key;
+    const key = groupOfSeries(s.metric).key;
     let heap = groups.get(key);
     if (heap === undefined) {
       heap = [];

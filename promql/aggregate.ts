@@ -1,7 +1,7 @@
 import type { Labels } from '../protocol/labels.ts';
 import { formatFloatF, formatFloatG, goQuote } from './aggregate-go.ts';
 import { quantile } from './functions/over-time.ts';
-import { cachedGroupOf, groupOf, paramStats, type ParamStats } from './aggregate-group.ts';
+import { groupOf, grouper, paramStats, type ParamStats } from './aggregate-group.ts';
 import { aggregateK } from './aggregate-k.ts';
 import type { AggregateOp } from './ast.ts';
 import { QueryError } from './errors.ts';
@@ -162,8 +162,9 @@ function aggregateFloats(args: AggregateArgs, grouping: readonly string[]): Vect
     if (stats.min < 0) args.annotations.warn(invalid(stats.min), args.paramPos);
   }
   const groups = new Map<string, Acc>();
+  const groupOfSeries = grouper(grouping, args.without);
   for (const sample of args.vector) {
-    const group = cachedGroupOf(sample.metric, grouping, args.without);
+    const group = groupOfSeries(sample.metric);
     const acc = groups.get(group.key);
     if (acc === undefined) groups.set(group.key, first(op, group.labels, sample.point.v));
     else add(op, acc, sample.point.v);

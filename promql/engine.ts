@@ -6,7 +6,7 @@ import { compareLabels } from './functions/misc.ts';
 import { QueryError } from './errors.ts';
 import { exprType, parseExpr } from './parse.ts';
 import type { Queryable } from './queryable.ts';
-import { Annotations, type Point, type Value } from './value.ts';
+import { Annotations, rangeSeries, type Point, type Value } from './value.ts';
 
 export interface EngineOptions extends QueryLimits {
   /** How far back an instant selector looks for the latest sample; Prometheus' default is 5 minutes. */
@@ -57,7 +57,7 @@ export function rangeQuery(q: Queryable, text: string, start: number, end: numbe
     // The result matrix grows with every step and is held to the end.
     budget.take(samples.length);
   }
-  const matrix = [...bySeries.values()].sort((a, b) => compareLabels(a.metric, b.metric));
+  const matrix = [...bySeries.values()].sort((a, b) => compareLabels(a.metric, b.metric)).map((x) => rangeSeries(x.metric, x.points));
   // Range results are always ordered by labels, so a sort has no effect: Prometheus warns when it evaluates one
   // over more than one step, pointing at the call.
   const sort = start !== end ? lastSort(expr) : undefined;

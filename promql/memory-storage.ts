@@ -2,6 +2,7 @@ import { METRIC_NAME, labelsKey, sortedPairs, type Labels } from '../protocol/la
 import { compareCodePoints } from './functions/common.ts';
 import { matchesAll, type Matcher } from './matcher.ts';
 import type { Queryable, SelectedSeries } from './queryable.ts';
+import { columnsOf } from './columns.ts';
 import type { StoredSample } from './value.ts';
 
 /**
@@ -136,7 +137,7 @@ export function memoryStorage(): MemoryStorage {
         if (!matchesAll(s.labels, matchers)) continue;
         const from = firstAfter(s.samples, mint);
         const to = firstAfter(s.samples, maxt);
-        if (from < to) yield { labels: s.labels, samples: s.samples.slice(from, to) };
+        if (from < to) yield { labels: s.labels, ...columnsOf(s.samples.slice(from, to)) };
       }
     },
   };

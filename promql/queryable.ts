@@ -1,11 +1,10 @@
 import type { Labels } from '../protocol/labels.ts';
+import type { SampleColumns } from './columns.ts';
 import type { Matcher } from './matcher.ts';
-import type { StoredSample } from './value.ts';
 
-export interface SelectedSeries {
+/** One selected series: its samples with mint < t <= maxt, ascending, at most one per timestamp, as columns. */
+export interface SelectedSeries extends SampleColumns {
   readonly labels: Labels;
-  /** Samples with mint < t <= maxt, in ascending time order, at most one per timestamp. */
-  readonly samples: readonly StoredSample[];
 }
 
 /** What the engine needs from storage: the aggregator's TSDB and the agent's local window both provide it. */

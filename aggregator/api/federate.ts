@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { formatExposition } from '../../agent/collect/scrape/expfmt.ts';
 import type { MetricFamilyMeta, ParsedSample } from '../../agent/collect/scrape/expfmt.ts';
 import { labelsKey, METRIC_NAME, sortedPairs, type Labels } from '../../protocol/labels.ts';
+import { isStale } from '../../promql/columns.ts';
 import { compareLabels } from '../../promql/functions/misc.ts';
 import { QueryError } from '../../promql/errors.ts';
 import type { Matcher } from '../../promql/matcher.ts';
@@ -55,14 +56,15 @@ function latestSamples(storage: Queryable, selectors: readonly (readonly Matcher
   // Prometheus' selector without matchers selects nothing (it would be "everything" to select()).
   for (const matchers of selectors.filter((m) => m.length > 0)) {
     // The window is [t - lookback, t]: select() excludes its lower bound.
-    for (const { labels, samples: points } of storage.select(matchers, t - lookbackMs - 1, t)) {
+    for (const series of storage.select(matchers, t - lookbackMs - 1, t)) {
+      const { labels, ts, vs } = series;
       const key = labelsKey(labels);
-      const last = points[points.length - 1];
-      if (seen.has(key) || last === undefined || last.stale) continue;
+      const i = ts.length - 1;
+      if (seen.has(key) || i < 0 || isStale(series, i)) continue;
       seen.add(key);
       const out = Object.fromEntries(sortedPairs(labels).filter(([, v]) => v !== ''));
       if (out.instance === undefined) out.instance = '';
-      samples.push({ labels, sample: { name: labels[METRIC_NAME] ?? '', labels: out, value: last.v, timestampMs: last.t } });
+      samples.push({ labels, sample: { name: labels[METRIC_NAME] ?? '', labels: out, value: vs[i] as number, timestampMs: ts[i] as number } });
     }
   }
   // Prometheus sorts the merged, label-ordered series by metric name only.

@@ -4,6 +4,7 @@ import { labelsKey, sortedPairs, sortLabels, type Labels } from '../../protocol/
 import { matchesAll, type Matcher } from '../../promql/matcher.ts';
 import { compareLabelPairs } from '../../promql/memory-storage.ts';
 import type { SelectedSeries } from '../../promql/queryable.ts';
+import { columnsOf } from '../../promql/columns.ts';
 import type { StoredSample } from '../../promql/value.ts';
 import type { AppendOutcome, Storage, TimeRange } from './storage.ts';
 
@@ -106,7 +107,7 @@ export async function openLmdbStore(path: string): Promise<Storage> {
         for (const { key, value } of samplesDb.getRange({ start: [id, mint + 1], end: [id, maxt + 1] })) {
           samples.push(value === null ? { t: key[1], v: NaN, stale: true } : { t: key[1], v: value, stale: false });
         }
-        if (samples.length > 0) yield { labels, samples };
+        if (samples.length > 0) yield { labels, ...columnsOf(samples) };
       }
     },
 

@@ -1,4 +1,5 @@
 import type { Database } from 'lmdb';
+import { ColumnBuilder, columnsOf, type SampleColumns } from '../../promql/columns.ts';
 import type { StoredSample } from '../../promql/value.ts';
 import { chunkKey, clampT, MAX_CHUNK_SPAN_MS, MAX_T, MIN_T, parseChunkKey, parseChunkValue } from './chunk-layout.ts';
 import type { MemSeries } from './mem-series.ts';
@@ -63,12 +64,13 @@ function parts(chunks: Database<Buffer, Buffer>, s: MemSeries, lo: number, hi: n
   return out;
 }
 
-function decodePart(part: Part, lo: number, hi: number, out: StoredSample[]): void {
+/** Where decoded samples go: a column builder for queries, an array of samples for merging. */
+type SampleSink = (t: number, v: number, stale: boolean) => void;
+
+function decodePart(part: Part, lo: number, hi: number, sink: SampleSink): void {
   if (part.buffer !== undefined) {
     const b = part.buffer;
-    for (let i = b.lowerBound(lo); i < b.length && b.t(i) <= hi; i++) {
-      out.push(b.stale(i) ? { t: b.t(i), v: NaN, stale: true } : { t: b.t(i), v: b.v(i), stale: false });
-    }
+    for (let i = b.lowerBound(lo); i < b.length && b.t(i) <= hi; i++) sink(b.t(i), b.stale(i) ? NaN : b.v(i), b.stale(i));
     return;
   }
   // Stepping an iterator stops at hi: a short range out of a chunk decodes only what it needs.
@@ -77,30 +79,31 @@ function decodePart(part: Part, lo: number, hi: number, out: StoredSample[]): vo
   do {
     const t = it.t;
     if (t > hi) return;
-    out.push({ t, v: it.v, stale: it.stale });
+    sink(t, it.v, it.stale);
   } while (it.next());
 }
 
 /**
- * One series' samples with lo <= t <= hi, ascending, one per timestamp. In-order chunks never overlap, so without
- * out-of-order data they are decoded one after another; otherwise every part is decoded and merged, the highest
- * priority winning a timestamp: later writes win (STORAGE.md, "Head, late samples and duplicates").
+ * One series' samples with lo <= t <= hi, ascending, one per timestamp, as columns. In-order chunks never overlap,
+ * so without out-of-order data they are decoded one after another straight into the columns; otherwise every part
+ * is decoded and merged, the highest priority winning a timestamp: later writes win (STORAGE.md, "Head, late
+ * samples and duplicates").
  */
-export function readSamples(chunks: Database<Buffer, Buffer>, s: MemSeries, lo: number, hi: number): StoredSample[] {
+export function readColumns(chunks: Database<Buffer, Buffer>, s: MemSeries, lo: number, hi: number): SampleColumns {
   const found = parts(chunks, s, lo, hi);
-  const out: StoredSample[] = [];
   if (found.every((p) => p.priority === -1)) {
+    const out = new ColumnBuilder();
+    const push: SampleSink = (t, v, stale) => out.push(t, v, stale);
     found.sort((a, b) => a.minT - b.minT);
-    for (const p of found) decodePart(p, lo, hi, out);
-    return out;
+    for (const p of found) decodePart(p, lo, hi, push);
+    return out.finish();
   }
-  return mergeByPriority(
-    found.map((p) => {
-      const samples: StoredSample[] = [];
-      decodePart(p, lo, hi, samples);
-      return { priority: p.priority, samples };
-    }),
-  );
+  const runs = found.map((p) => {
+    const samples: StoredSample[] = [];
+    decodePart(p, lo, hi, (t, v, stale) => samples.push({ t, v, stale }));
+    return { priority: p.priority, samples };
+  });
+  return columnsOf(mergeByPriority(runs));
 }
 
 /** Merges sorted runs into one, keeping at each timestamp the sample of the run with the highest priority. */

@@ -9,7 +9,7 @@ import { compact } from './compaction.ts';
 import type { MemSeries } from './mem-series.ts';
 import { union } from './postings.ts';
 import { deleteBefore, enforceSize, pruneSeen, type MaintenanceContext } from './retention.ts';
-import { hasSampleIn, readSamples } from './sample-read.ts';
+import { hasSampleIn, readColumns } from './sample-read.ts';
 import type { AppendOutcome, Storage, TimeRange } from './storage.ts';
 import { applySamples, type AppendRules } from './tsdb-append.ts';
 import { openDbs } from './tsdb-dbs.ts';
@@ -185,8 +185,8 @@ export async function openTsdbStore(path: string, options: Partial<TsdbOptions> 
       for (const id of state.index.resolve(matchers)) {
         const s = state.series.get(id);
         if (s === undefined) continue;
-        const samples = readSamples(dbs.chunks, s, lo, hi);
-        if (samples.length > 0) yield { labels: s.labels, samples };
+        const columns = readColumns(dbs.chunks, s, lo, hi);
+        if (columns.ts.length > 0) yield { labels: s.labels, ...columns };
       }
     },
 

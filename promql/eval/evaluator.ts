@@ -7,9 +7,9 @@ import { compareLabels } from '../functions/misc.ts';
 import { FUNCTIONS } from '../functions/registry.ts';
 import { operandPos } from '../position.ts';
 import type { Queryable, SelectedSeries } from '../queryable.ts';
-import type { Annotations, Matrix, Point, Value, Vector } from '../value.ts';
+import { rangeSeries, type Annotations, type Matrix, type Point, type Value, type Vector } from '../value.ts';
 import { isComparison, isSetOperator, setOperation, vectorScalar, vectorVector, floatOp, withoutName } from './binary.ts';
-import { instantVector, rangeMatrix } from './selectors.ts';
+import { Selection } from './selectors.ts';
 import { atTime, selectorWindows, type Window } from './windows.ts';
 
 export interface EvalSettings {
@@ -30,22 +30,22 @@ export interface EvalSettings {
  */
 export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: number) => Value {
   const windows = selectorWindows(root, s.start, s.end, s.lookbackMs);
-  const selected = new Map<VectorSelector, SelectedSeries[]>();
-  const seriesOf = (sel: VectorSelector): SelectedSeries[] => {
-    let series = selected.get(sel);
-    if (!series) {
+  const selected = new Map<VectorSelector, Selection>();
+  const selectionOf = (sel: VectorSelector): Selection => {
+    let selection = selected.get(sel);
+    if (!selection) {
       const w = windows.get(sel) as Window;
-      series = [];
+      const series: SelectedSeries[] = [];
       // Selected samples stay in memory for the whole query: they count against its budget.
       for (const one of q.select(sel.matchers, w.mint, w.maxt)) {
-        s.budget.take(one.samples.length);
+        s.budget.take(one.ts.length);
         if (series.push(one) % 1000 === 0) s.budget.check();
       }
       // In label order, as Prometheus' sorted selects return them: results come out in the order clients expect.
       series.sort((a, b) => compareLabels(a.labels, b.labels));
-      selected.set(sel, series);
+      selected.set(sel, (selection = new Selection(series)));
     }
-    return series;
+    return selection;
   };
   const at = (e: { at?: Parameters<typeof atTime>[0] }, t: number) => atTime(e.at, t, s.start, s.end);
 
@@ -65,9 +65,9 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
         throw new QueryError('execution', `unary minus is not defined for a ${v.type}`);
       }
       case 'vector_selector':
-        return { type: 'vector', vector: instantVector(seriesOf(e), at(e, t) - e.offsetMs, t, s.lookbackMs) };
+        return { type: 'vector', vector: selectionOf(e).instant(at(e, t) - e.offsetMs, t, s.lookbackMs) };
       case 'matrix_selector':
-        return { type: 'matrix', matrix: rangeMatrix(seriesOf(e.selector), at(e.selector, t) - e.selector.offsetMs, e.rangeMs) };
+        return { type: 'matrix', matrix: selectionOf(e.selector).range(at(e.selector, t) - e.selector.offsetMs, e.rangeMs) };
       case 'subquery':
         return { type: 'matrix', matrix: subquery(e, t) };
       case 'call': {
@@ -140,7 +140,7 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
       }
       s.budget.take(samples.length);
     }
-    return [...bySeries.values()];
+    return [...bySeries.values()].map((x) => rangeSeries(x.metric, x.points));
   }
 
   return (t) => evalAt(root, t);
@@ -154,7 +154,7 @@ const QUERY_BOUNDS: Record<string, (s: EvalSettings) => number> = {
 };
 
 function pointCount(v: Value): number {
-  return v.type === 'matrix' ? v.matrix.reduce((n, x) => n + x.points.length, 0) : 0;
+  return v.type === 'matrix' ? v.matrix.reduce((n, x) => n + x.to - x.from, 0) : 0;
 }
 
 /** A vector whose label sets must be unique: dropping names can make two series collide, which Prometheus refuses. */

@@ -1,7 +1,7 @@
 import type { Labels } from '../../protocol/labels.ts';
 import type { AtModifier, Expr } from '../ast.ts';
 import { QueryError } from '../errors.ts';
-import type { Matrix, Point, Value, Vector, VectorSample } from '../value.ts';
+import type { Matrix, RangeSeries, Value, Vector, VectorSample } from '../value.ts';
 import type { CallContext } from './registry.ts';
 
 /** Prometheus' metadata labels (schema.IsMetadataLabel): dropped together whenever a function drops the name. */
@@ -113,8 +113,8 @@ export function durationSeconds(ms: number): number {
 }
 
 /** Calls fn for every series of a range vector that has samples in the window (Prometheus skips empty ones). */
-export function eachSeries(m: Matrix, fn: (metric: Labels, points: readonly Point[]) => void): void {
-  for (const s of m) if (s.points.length > 0) fn(s.metric, s.points);
+export function eachSeries(m: Matrix, fn: (s: RangeSeries) => void): void {
+  for (const s of m) if (s.to > s.from) fn(s);
 }
 
 /** Go's %g / strconv.FormatFloat(f, 'g', -1, 64): shortest digits; exponent form below 1e-4 and from 1e6 on (`1e+06`). */

@@ -120,7 +120,7 @@ export const MISC_FUNCTIONS: Record<string, FunctionImpl> = {
   absent: (args, ctx) => vectorValue(vectorArg(args, 0).length > 0 ? [] : [sample(absentLabels(ctx.argExprs[0]), ctx.t, 1)]),
   // Per step: 1 when no series of the range argument has a sample in the window.
   absent_over_time: (args, ctx) =>
-    vectorValue(matrixArg(args, 0).some((s) => s.points.length > 0) ? [] : [sample(absentLabels(ctx.argExprs[0]), ctx.t, 1)]),
+    vectorValue(matrixArg(args, 0).some((s) => s.to > s.from) ? [] : [sample(absentLabels(ctx.argExprs[0]), ctx.t, 1)]),
   vector: (args, ctx) => vectorValue([sample({}, ctx.t, scalarArg(args, 0))]),
   scalar,
   sort: sortByValue(false),

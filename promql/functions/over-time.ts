@@ -1,6 +1,6 @@
 import { QueryError } from '../errors.ts';
 import { callArgPos } from '../position.ts';
-import type { Point, Value, Vector } from '../value.ts';
+import type { RangeSeries, Value, Vector } from '../value.ts';
 import { dropMetricName, eachSeries, goFormatF, goFormatG, matrixArg, sample, scalarArg, vectorValue } from './common.ts';
 import { goSort } from './gosort.ts';
 import { KahanSum, kahanInc } from './kahan.ts';
@@ -10,11 +10,11 @@ import type { CallContext, FunctionImpl } from './registry.ts';
  * A `<aggr>_over_time` function: one output sample per series that has samples in the window. Only
  * last_over_time and first_over_time keep the metric name (they act like an offset).
  */
-function overTime(f: (points: readonly Point[], args: readonly Value[], ctx: CallContext) => number, keepName = false, matrixIndex = 0): FunctionImpl {
+function overTime(f: (s: RangeSeries, args: readonly Value[], ctx: CallContext) => number, keepName = false, matrixIndex = 0): FunctionImpl {
   return (args, ctx) => {
     const out: Vector = [];
-    eachSeries(matrixArg(args, matrixIndex), (metric, points) => {
-      out.push(sample(keepName ? metric : dropMetricName(metric), ctx.t, f(points, args, ctx)));
+    eachSeries(matrixArg(args, matrixIndex), (s) => {
+      out.push(sample(keepName ? s.metric : dropMetricName(s.metric), ctx.t, f(s, args, ctx)));
     });
     return vectorValue(out);
   };
@@ -38,15 +38,15 @@ export function quantile(q: number, values: number[]): number {
  * avg_over_time: a Kahan-compensated sum divided by the count, switching to an incremental mean once the sum
  * would overflow (Prometheus issue 16714).
  */
-function avg(points: readonly Point[]): number {
-  let sum = (points[0] as Point).v;
+function avg({ vs, from, to }: RangeSeries): number {
+  let sum = vs[from] as number;
   let count = 1;
   let mean = 0;
   let c = 0;
   let incremental = false;
-  for (let i = 1; i < points.length; i++) {
-    const v = (points[i] as Point).v;
-    count = i + 1;
+  for (let i = from + 1; i < to; i++) {
+    const v = vs[i] as number;
+    count = i - from + 1;
     if (!incremental) {
       const [newSum, newC] = kahanInc(v, sum, c);
       if (newSum !== Infinity && newSum !== -Infinity) {
@@ -66,43 +66,47 @@ function avg(points: readonly Point[]): number {
 }
 
 /** Welford's variance with Kahan-compensated running mean and sum of squares, as Prometheus' varianceOverTime. */
-function variance(points: readonly Point[]): number {
+function variance({ vs, from, to }: RangeSeries): number {
   let count = 0;
   let mean = 0, cMean = 0, aux = 0, cAux = 0;
-  for (const p of points) {
+  for (let i = from; i < to; i++) {
+    const v = vs[i] as number;
     count++;
-    const delta = p.v - (mean + cMean);
+    const delta = v - (mean + cMean);
     [mean, cMean] = kahanInc(delta / count, mean, cMean);
-    [aux, cAux] = kahanInc(delta * (p.v - (mean + cMean)), aux, cAux);
+    [aux, cAux] = kahanInc(delta * (v - (mean + cMean)), aux, cAux);
   }
   return (aux + cAux) / count;
 }
 
 /** min/max_over_time and ts_of_min/max_over_time: the first sample replaced whenever `better` says so. */
-function extreme(better: (cur: number, best: number) => boolean, timestamp: boolean): (points: readonly Point[]) => number {
-  return (points) => {
-    let best = (points[0] as Point).v;
-    let bestT = (points[0] as Point).t;
-    for (const p of points) {
-      if (better(p.v, best)) {
-        best = p.v;
-        bestT = p.t;
+function extreme(better: (cur: number, best: number) => boolean, timestamp: boolean): (s: RangeSeries) => number {
+  return ({ ts, vs, from, to }) => {
+    let best = vs[from] as number;
+    let bestT = ts[from] as number;
+    for (let i = from; i < to; i++) {
+      if (better(vs[i] as number, best)) {
+        best = vs[i] as number;
+        bestT = ts[i] as number;
       }
     }
     return timestamp ? bestT / 1000 : best;
   };
 }
 
-function quantileOverTime(points: readonly Point[], args: readonly Value[], ctx: CallContext): number {
+/** The window's values as a plain array the caller may reorder. */
+const valuesOf = (s: RangeSeries): number[] => Array.from(s.vs.subarray(s.from, s.to));
+
+function quantileOverTime(s: RangeSeries, args: readonly Value[], ctx: CallContext): number {
   const q = scalarArg(args, 0);
   if (Number.isNaN(q) || q < 0 || q > 1) ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goFormatG(q)}`, callArgPos(ctx.argExprs, 0));
-  return quantile(q, points.map((p) => p.v));
+  return quantile(q, valuesOf(s));
 }
 
 /** Median absolute deviation; any NaN sample makes it NaN. */
-function mad(points: readonly Point[]): number {
-  if (points.some((p) => Number.isNaN(p.v))) return NaN;
-  const values = points.map((p) => p.v);
+function mad(s: RangeSeries): number {
+  const values = valuesOf(s);
+  if (values.some((v) => Number.isNaN(v))) return NaN;
   const median = quantile(0.5, values);
   return quantile(
     0.5,
@@ -118,17 +122,17 @@ function doubleExponentialSmoothing(args: readonly Value[], ctx: CallContext): V
   const sf = scalarArg(args, 1);
   const tf = scalarArg(args, 2);
   const out: Vector = [];
-  eachSeries(matrixArg(args, 0), (metric, points) => {
+  eachSeries(matrixArg(args, 0), ({ metric, vs, from, to }) => {
     if (sf <= 0 || sf >= 1) throw new QueryError('execution', `invalid smoothing factor. Expected: 0 < sf < 1, got: ${goFormatF(sf)}`);
     if (tf <= 0 || tf >= 1) throw new QueryError('execution', `invalid trend factor. Expected: 0 < tf < 1, got: ${goFormatF(tf)}`);
-    if (points.length < 2) return;
+    if (to - from < 2) return;
     let s0 = 0;
-    let s1 = (points[0] as Point).v;
-    let b = (points[1] as Point).v - s1;
-    for (let i = 1; i < points.length; i++) {
-      const x = sf * (points[i] as Point).v;
+    let s1 = vs[from] as number;
+    let b = (vs[from + 1] as number) - s1;
+    for (let i = from + 1; i < to; i++) {
+      const x = sf * (vs[i] as number);
       // The trend at i-1: the first trend is the raw difference.
-      if (i > 1) b = tf * (s1 - s0) + (1 - tf) * b;
+      if (i > from + 1) b = tf * (s1 - s0) + (1 - tf) * b;
       const y = (1 - sf) * (s1 + b);
       s0 = s1;
       s1 = x + y;
@@ -140,23 +144,23 @@ function doubleExponentialSmoothing(args: readonly Value[], ctx: CallContext): V
 
 export const OVER_TIME_FUNCTIONS: Record<string, FunctionImpl> = {
   avg_over_time: overTime(avg),
-  sum_over_time: overTime((points) => {
-    const s = new KahanSum();
-    for (const p of points) s.add(p.v);
-    return s.value();
+  sum_over_time: overTime(({ vs, from, to }) => {
+    const sum = new KahanSum();
+    for (let i = from; i < to; i++) sum.add(vs[i] as number);
+    return sum.value();
   }),
-  count_over_time: overTime((points) => points.length),
+  count_over_time: overTime((s) => s.to - s.from),
   min_over_time: overTime(extreme((cur, best) => cur < best || Number.isNaN(best), false)),
   max_over_time: overTime(extreme((cur, best) => cur > best || Number.isNaN(best), false)),
   ts_of_min_over_time: overTime(extreme((cur, best) => cur <= best || Number.isNaN(best), true)),
   ts_of_max_over_time: overTime(extreme((cur, best) => cur >= best || Number.isNaN(best), true)),
-  last_over_time: overTime((points) => (points[points.length - 1] as Point).v, true),
-  first_over_time: overTime((points) => (points[0] as Point).v, true),
-  ts_of_last_over_time: overTime((points) => (points[points.length - 1] as Point).t / 1000),
-  ts_of_first_over_time: overTime((points) => (points[0] as Point).t / 1000),
+  last_over_time: overTime((s) => s.vs[s.to - 1] as number, true),
+  first_over_time: overTime((s) => s.vs[s.from] as number, true),
+  ts_of_last_over_time: overTime((s) => (s.ts[s.to - 1] as number) / 1000),
+  ts_of_first_over_time: overTime((s) => (s.ts[s.from] as number) / 1000),
   present_over_time: overTime(() => 1),
   stdvar_over_time: overTime(variance),
-  stddev_over_time: overTime((points) => Math.sqrt(variance(points))),
+  stddev_over_time: overTime((s) => Math.sqrt(variance(s))),
   mad_over_time: overTime(mad),
   quantile_over_time: overTime(quantileOverTime, false, 1),
   double_exponential_smoothing: doubleExponentialSmoothing,

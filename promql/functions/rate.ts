@@ -1,6 +1,6 @@
 import type { Labels } from '../../protocol/labels.ts';
 import { callArgPos } from '../position.ts';
-import type { Point, Value, Vector } from '../value.ts';
+import type { RangeSeries, Value, Vector } from '../value.ts';
 import { dropMetricName, durationSeconds, eachSeries, goQuote, matrixArg, metricName, rangeWindow, sample, scalarArg, vectorValue, type RangeWindow } from './common.ts';
 import { kahanInc } from './kahan.ts';
 import type { CallContext, FunctionImpl } from './registry.ts';
@@ -10,27 +10,29 @@ import type { CallContext, FunctionImpl } from './registry.ts';
  * (adding back counter resets), extrapolated towards the window's boundaries by up to half the average sample
  * interval (all the way when the gap is within 110% of it), and for counters never below zero.
  */
-export function extrapolatedRate(points: readonly Point[], w: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
-  if (points.length < 2) return undefined;
-  const first = points[0] as Point;
-  const last = points[points.length - 1] as Point;
-  let result = last.v - first.v;
-  if (isCounter) {
-    for (let i = 1; i < points.length; i++) {
-      const prev = (points[i - 1] as Point).v;
-      if ((points[i] as Point).v < prev) result += prev;
+export function extrapolatedRate(s: RangeSeries, w: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
+  const { ts, vs, from, to, drops } = s;
+  if (to - from < 2) return undefined;
+  const firstT = ts[from] as number;
+  const firstV = vs[from] as number;
+  const lastT = ts[to - 1] as number;
+  let result = (vs[to - 1] as number) - firstV;
+  if (isCounter && (drops === undefined || drops[to - 1] !== drops[from])) {
+    for (let i = from + 1; i < to; i++) {
+      const prev = vs[i - 1] as number;
+      if ((vs[i] as number) < prev) result += prev;
     }
   }
-  let durationToStart = (first.t - w.start) / 1000;
-  let durationToEnd = (w.end - last.t) / 1000;
-  const sampledInterval = (last.t - first.t) / 1000;
-  const averageDurationBetweenSamples = sampledInterval / (points.length - 1);
+  let durationToStart = (firstT - w.start) / 1000;
+  let durationToEnd = (w.end - lastT) / 1000;
+  const sampledInterval = (lastT - firstT) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / (to - from - 1);
   const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
   if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
   if (isCounter) {
     // A counter cannot go below zero: extrapolate at most to where the slope reaches zero.
     let durationToZero = durationToStart;
-    if (result > 0 && first.v >= 0) durationToZero = sampledInterval * (first.v / result);
+    if (result > 0 && firstV >= 0) durationToZero = sampledInterval * (firstV / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
   if (durationToEnd >= extrapolationThreshold) durationToEnd = averageDurationBetweenSamples / 2;
@@ -54,11 +56,11 @@ function rateFunction(isCounter: boolean, isRate: boolean, checkCounterName: boo
   return (args, ctx) => {
     const w = rangeWindow(ctx, 0);
     const out: Vector = [];
-    eachSeries(matrixArg(args, 0), (metric, points) => {
-      const v = extrapolatedRate(points, w, isCounter, isRate);
+    eachSeries(matrixArg(args, 0), (s) => {
+      const v = extrapolatedRate(s, w, isCounter, isRate);
       if (v === undefined) return;
-      out.push(sample(dropMetricName(metric), ctx.t, v));
-      if (checkCounterName) counterInfo(ctx, metric);
+      out.push(sample(dropMetricName(s.metric), ctx.t, v));
+      if (checkCounterName) counterInfo(ctx, s.metric);
     });
     return vectorValue(out);
   };
@@ -68,14 +70,13 @@ function rateFunction(isCounter: boolean, isRate: boolean, checkCounterName: boo
 function instantValue(isRate: boolean): FunctionImpl {
   return (args, ctx) => {
     const out: Vector = [];
-    eachSeries(matrixArg(args, 0), (metric, points) => {
-      if (points.length < 2) return;
-      const prev = points[points.length - 2] as Point;
-      const last = points[points.length - 1] as Point;
-      const interval = last.t - prev.t;
+    eachSeries(matrixArg(args, 0), ({ metric, ts, vs, from, to }) => {
+      if (to - from < 2) return;
+      const [prevT, prevV, lastT, lastV] = [ts[to - 2] as number, vs[to - 2] as number, ts[to - 1] as number, vs[to - 1] as number];
+      const interval = lastT - prevT;
       if (interval === 0) return;
-      let v = last.v;
-      if (!isRate || !(last.v < prev.v)) v = last.v - prev.v;
+      let v = lastV;
+      if (!isRate || !(lastV < prevV)) v = lastV - prevV;
       if (isRate) v /= interval / 1000;
       out.push(sample(dropMetricName(metric), ctx.t, v));
     });
@@ -84,19 +85,20 @@ function instantValue(isRate: boolean): FunctionImpl {
 }
 
 /** Least-squares regression of the points against time in seconds relative to interceptT: [slope, intercept]. */
-export function linearRegression(points: readonly Point[], interceptT: number): [number, number] {
+export function linearRegression(s: RangeSeries, interceptT: number): [number, number] {
+  const { ts, vs, from, to } = s;
   let n = 0;
   let sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
-  const initY = (points[0] as Point).v;
+  const initY = vs[from] as number;
   let constY = true;
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i] as Point;
-    if (constY && i > 0 && p.v !== initY) constY = false;
+  for (let i = from; i < to; i++) {
+    const v = vs[i] as number;
+    if (constY && i > from && v !== initY) constY = false;
     n += 1;
-    const x = (p.t - interceptT) / 1e3;
+    const x = ((ts[i] as number) - interceptT) / 1e3;
     [sumX, cX] = kahanInc(x, sumX, cX);
-    [sumY, cY] = kahanInc(p.v, sumY, cY);
-    [sumXY, cXY] = kahanInc(x * p.v, sumXY, cXY);
+    [sumY, cY] = kahanInc(v, sumY, cY);
+    [sumXY, cXY] = kahanInc(x * v, sumXY, cXY);
     [sumX2, cX2] = kahanInc(x * x, sumX2, cX2);
   }
   if (constY) return initY === Infinity || initY === -Infinity ? [NaN, NaN] : [0, initY];
@@ -112,10 +114,10 @@ export function linearRegression(points: readonly Point[], interceptT: number): 
 
 function deriv(args: readonly Value[], ctx: CallContext): Value {
   const out: Vector = [];
-  eachSeries(matrixArg(args, 0), (metric, points) => {
-    if (points.length < 2) return;
+  eachSeries(matrixArg(args, 0), (s) => {
+    if (s.to - s.from < 2) return;
     // Regressing against the first sample's time avoids precision loss with large timestamps.
-    out.push(sample(dropMetricName(metric), ctx.t, linearRegression(points, (points[0] as Point).t)[0]));
+    out.push(sample(dropMetricName(s.metric), ctx.t, linearRegression(s, s.ts[s.from] as number)[0]));
   });
   return vectorValue(out);
 }
@@ -123,10 +125,10 @@ function deriv(args: readonly Value[], ctx: CallContext): Value {
 function predictLinear(args: readonly Value[], ctx: CallContext): Value {
   const duration = scalarArg(args, 1);
   const out: Vector = [];
-  eachSeries(matrixArg(args, 0), (metric, points) => {
-    if (points.length < 2) return;
-    const [slope, intercept] = linearRegression(points, ctx.t);
-    out.push(sample(dropMetricName(metric), ctx.t, slope * duration + intercept));
+  eachSeries(matrixArg(args, 0), (s) => {
+    if (s.to - s.from < 2) return;
+    const [slope, intercept] = linearRegression(s, ctx.t);
+    out.push(sample(dropMetricName(s.metric), ctx.t, slope * duration + intercept));
   });
   return vectorValue(out);
 }
@@ -135,9 +137,9 @@ function predictLinear(args: readonly Value[], ctx: CallContext): Value {
 function pairCount(counts: (prev: number, cur: number) => boolean): FunctionImpl {
   return (args, ctx) => {
     const out: Vector = [];
-    eachSeries(matrixArg(args, 0), (metric, points) => {
+    eachSeries(matrixArg(args, 0), ({ metric, vs, from, to }) => {
       let n = 0;
-      for (let i = 1; i < points.length; i++) if (counts((points[i - 1] as Point).v, (points[i] as Point).v)) n++;
+      for (let i = from + 1; i < to; i++) if (counts(vs[i - 1] as number, vs[i] as number)) n++;
       out.push(sample(dropMetricName(metric), ctx.t, n));
     });
     return vectorValue(out);

@@ -1,6 +1,6 @@
 import { labelsKey, sortedPairs, type Labels } from '../../protocol/labels.ts';
 import { compareLabelPairs } from '../memory-storage.ts';
-import type { Annotations, Matrix, Point, Value, Vector } from '../value.ts';
+import { pointsOf, type Annotations, type Matrix, type Point, type Value, type Vector } from '../value.ts';
 import { isOrdered, type EvalCommand, type Expectation } from './script.ts';
 import type { SeqValue } from './series-notation.ts';
 
@@ -118,7 +118,8 @@ function compareMatrix(ev: EvalCommand, m: Matrix): string | undefined {
   const unsorted = checkMatrixSorted(m);
   if (unsorted) return unsorted;
   const seen = new Set<string>();
-  for (const s of m) {
+  for (const series of m) {
+    const s = { metric: series.metric, points: pointsOf(series) };
     const key = labelsKey(s.metric);
     const exp = ev.expected.get(key);
     if (!exp) return `unexpected metric ${formatLabels(s.metric)} in result, has ${formatPoints(s.points)}`;

@@ -5,7 +5,7 @@ import { QueryError } from '../errors.ts';
 import { matchesAll, type Matcher } from '../matcher.ts';
 import { memoryStorage, type MemoryStorage } from '../memory-storage.ts';
 import type { Queryable, SelectedSeries } from '../queryable.ts';
-import type { Annotations, Value, Vector } from '../value.ts';
+import { pointsOf, type Annotations, type Value, type Vector } from '../value.ts';
 import { checkAnnotations, checkFailure, checkMatrixSorted, compareResult, formatLabels } from './compare.ts';
 import { isFail, isOrdered, parseScript, type EvalCommand, type LoadCommand } from './script.ts';
 
@@ -169,7 +169,7 @@ async function execInstant(ev: EvalCommand, q: Queryable, plain: Queryable, engi
   if (unsorted) return `range mode: ${unsorted}`;
   const vector: Vector = [];
   for (const s of ranged.value.matrix) {
-    const p = s.points.find((point) => point.t === ev.evalTime);
+    const p = pointsOf(s).find((point) => point.t === ev.evalTime);
     if (p) vector.push({ metric: s.metric, point: p });
   }
   let diff: string | undefined;

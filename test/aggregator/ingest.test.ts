@@ -11,6 +11,7 @@ import type { Logger } from '../../protocol/log.ts';
 import { metricsTopic, topicFor } from '../../protocol/topics.ts';
 import { parseSeriesSelector } from '../../promql/selector.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { samplesOf } from '../../promql/columns.ts';
 
 const T = 1_700_000_000_000;
 const NOW = 1_800_000_000_000;
@@ -50,7 +51,7 @@ async function send(ingest: Ingest, topic: string, payload: Uint8Array) {
   return { topic: reply.topic, ack: decodeAck(reply.payload) };
 }
 
-const stored = () => [...storage.select([...parseSeriesSelector('{__name__=~".+"}')], 0, NOW)];
+const stored = () => [...storage.select([...parseSeriesSelector('{__name__=~".+"}')], 0, NOW)].map((s) => ({ labels: s.labels, samples: samplesOf(s) }));
 
 describe('createIngest', () => {
   it('stores a good batch and acks it on the agent ack topic', async () => {

@@ -3,6 +3,7 @@ import { queryRoutes } from '../../aggregator/api/query.ts';
 import { DEFAULT_ENGINE, type EngineOptions } from '../../promql/engine.ts';
 import { memoryStorage } from '../../promql/memory-storage.ts';
 import type { Queryable } from '../../promql/queryable.ts';
+import { columnsOf } from '../../promql/columns.ts';
 
 const T = 1_700_000_000_000;
 const S = T / 1000;
@@ -35,7 +36,7 @@ describe('query limits over HTTP', () => {
       *select() {
         const until = performance.now() + 30;
         while (performance.now() < until);
-        yield { labels: { __name__: 'x' }, samples: [{ t: T - 1000, v: 1, stale: false }] };
+        yield { labels: { __name__: 'x' }, ...columnsOf([{ t: T - 1000, v: 1, stale: false }]) };
       },
     };
     const params = { query: 'x', start: String(S - 600), end: String(S), step: '60' };

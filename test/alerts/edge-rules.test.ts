@@ -131,7 +131,7 @@ describe('the local window', () => {
     w.append([temp(0, 1), { ...temp(0, 1), labels: { __name__: 'b' } }, temp(90_000, 2)]);
     w.truncate(120_000);
     expect(w.series).toBe(1);
-    expect([...w.select([], 0, Infinity)].map((s) => s.samples.map((x) => x.t))).toEqual([[90_000]]);
+    expect([...w.select([], 0, Infinity)].map((s) => Array.from(s.ts))).toEqual([[90_000]]);
     // The room freed lets a new series in.
     w.append([{ ...temp(120_000, 1), labels: { __name__: 'c' } }]);
     expect(w.series).toBe(2);

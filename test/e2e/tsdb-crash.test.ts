@@ -10,6 +10,7 @@ import { checkStore } from '../tsdb/store/tsdb-consistency.ts';
 import { freePort } from '../helpers/ports.ts';
 import { type RunningProcess, startAggregatorProcess, stopAll } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { samplesOf } from '../../promql/columns.ts';
 
 const AGENTS = ['crash-a', 'crash-b', 'crash-c', 'crash-d'];
 const SERIES = 50;
@@ -143,7 +144,7 @@ describe('the aggregator killed with SIGKILL during heavy ingest', () => {
       for (const series of store.select([makeMatcher('=', '__name__', 'crash_metric')], BASE - 1, BASE + 1e10)) {
         const key = `${series.labels.agent} ${series.labels.i}`;
         const want = expected.get(key) ?? new Map<number, number | 'stale'>();
-        for (const s of series.samples) {
+        for (const s of samplesOf(series)) {
           read++;
           const value = want.get(s.t);
           if (value === undefined || value !== (s.stale ? 'stale' : s.v)) wrong.push(`${key} at ${s.t}: read ${s.stale ? 'stale' : s.v}, stored ${value}`);

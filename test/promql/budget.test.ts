@@ -4,6 +4,7 @@ import { instantQuery, rangeQuery } from '../../promql/engine.ts';
 import { QueryError } from '../../promql/errors.ts';
 import { memoryStorage } from '../../promql/memory-storage.ts';
 import type { Queryable } from '../../promql/queryable.ts';
+import { columnsOf } from '../../promql/columns.ts';
 
 const MIN = 60_000;
 const T = 1_700_000_000_000;
@@ -78,7 +79,7 @@ describe('query limits in the engine', () => {
       *select() {
         const until = performance.now() + 30;
         while (performance.now() < until); // storage that takes 30 ms to answer
-        yield { labels: { __name__: 'x' }, samples: [{ t: T - 1000, v: 1, stale: false }] };
+        yield { labels: { __name__: 'x' }, ...columnsOf([{ t: T - 1000, v: 1, stale: false }]) };
       },
     };
     const err = failure(() => rangeQuery(slow, 'x', T - 10 * MIN, T, MIN, { timeoutMs: 10 }));

@@ -4,6 +4,8 @@ import { DEFAULT_ENGINE, instantQuery, rangeQuery } from '../../promql/engine.ts
 import { matchesAll, type Matcher } from '../../promql/matcher.ts';
 import type { Queryable, SelectedSeries } from '../../promql/queryable.ts';
 import type { Matrix, StoredSample, Vector } from '../../promql/value.ts';
+import { columnsOf } from '../../promql/columns.ts';
+import { pointsOf, type RangeSeries } from '../../promql/value.ts';
 
 const MIN = 60_000;
 const T = 1_700_000_000_000;
@@ -23,7 +25,7 @@ function memory(data: Array<[Labels, Raw[]]>): Queryable & { calls: Array<[numbe
           .filter(([t]) => t > mint && t <= maxt)
           .sort((a, b) => a[0] - b[0])
           .map(([t, v]) => (v === 'stale' ? { t, v: NaN, stale: true } : { t, v, stale: false }));
-        if (samples.length > 0) yield { labels, samples };
+        if (samples.length > 0) yield { labels, ...columnsOf(samples) };
       }
     },
   };
@@ -42,7 +44,7 @@ const evalRange = (q: Queryable, query: string, start: number, end: number, step
 };
 const instant = (q: Queryable, query: string, t: number) => evalInstant(q, query, t).map((s) => [s.metric.instance, s.point.t, s.point.v]);
 const range = (q: Queryable, query: string, start: number, end: number, step: number) =>
-  evalRange(q, query, start, end, step).map((s) => [s.metric.instance, s.points.map((p) => [p.t - start, p.v])]);
+  evalRange(q, query, start, end, step).map((s) => [s.metric.instance, pointsOf(s).map((p) => [p.t - start, p.v])]);
 
 describe('evalInstant', () => {
   it('returns the newest sample at or before t, stamped with t, for matching series only', () => {
@@ -130,7 +132,7 @@ describe('evalRange', () => {
     for (let i = 0; i < 60; i++) samples.push([T + i * 7_000 + (i % 3) * 1_000, i % 11 === 5 ? 'stale' : i]);
     const q = memory([[up('a'), samples]]);
     const step = 13_000;
-    const got = new Map(evalRange(q, 'up', T, T + 10 * MIN, step)[0]?.points.map((p) => [p.t, p.v]));
+    const got = new Map(pointsOf(evalRange(q, 'up', T, T + 10 * MIN, step)[0] as RangeSeries).map((p) => [p.t, p.v]));
     for (let t = T; t <= T + 10 * MIN; t += step) {
       expect(got.get(t)).toBe(evalInstant(q, 'up', t)[0]?.point.v);
     }

@@ -3,6 +3,7 @@ import type { Expr, MatrixSelector } from '../../promql/ast.ts';
 import { FUNCTIONS } from '../../promql/functions/registry.ts';
 import { makeMatcher } from '../../promql/matcher.ts';
 import { Annotations, type Point, type Value, type Vector } from '../../promql/value.ts';
+import { rangeSeries } from '../../promql/value.ts';
 
 // A small stand-in for Prometheus' test scripts: `load <interval>` series, range selection, one function call.
 export const m = 60_000;
@@ -41,7 +42,7 @@ export function call(fn: string, all: Series[], t: number, ms: MatrixSelector, e
   const end = (ms.selector.at?.kind === 'time' ? ms.selector.at.ms : t) - ms.selector.offsetMs;
   const matrix = all
     .filter((s) => s.metric['__name__'] === name)
-    .map((s) => ({ metric: s.metric, points: s.points.filter((p) => p.t > end - ms.rangeMs && p.t <= end) }));
+    .map((s) => rangeSeries(s.metric, s.points.filter((p) => p.t > end - ms.rangeMs && p.t <= end)));
   const args: Value[] = [...(extra.before ?? []), { type: 'matrix', matrix }, ...(extra.after ?? [])];
   const argExprs: Expr[] = args.map((a) => (a.type === 'matrix' ? ms : { kind: 'number', value: a.type === 'scalar' ? a.v : 0 }));
   const annotations = new Annotations();

@@ -5,6 +5,7 @@ import { QueryError } from '../../promql/errors.ts';
 import { FUNCTIONS } from '../../promql/functions/registry.ts';
 import { makeMatcher, type MatchType } from '../../promql/matcher.ts';
 import { Annotations, type Value, type Vector } from '../../promql/value.ts';
+import { rangeSeries } from '../../promql/value.ts';
 
 const num: Expr = { kind: 'number', value: 0 };
 const vec = (...samples: [Labels, number, number?][]): Value => ({
@@ -146,9 +147,9 @@ describe('absent, vector, scalar', () => {
   });
   it('absent_over_time() per step: 1 when no series has a sample in the window', () => {
     const ms: Expr = { kind: 'matrix_selector', rangeMs: 300_000, selector: selector(['__name__', '=', 'x'], ['handler', '=', '/foo'], ['instance', '!=', 'a']) };
-    const empty: Value = { type: 'matrix', matrix: [{ metric: { __name__: 'x' }, points: [] }] };
+    const empty: Value = { type: 'matrix', matrix: [rangeSeries({ __name__: 'x' }, [])] };
     expect(call('absent_over_time', [empty], 60_000, [ms]).vector).toEqual([{ metric: { handler: '/foo' }, point: { t: 60_000, v: 1 } }]);
-    const present: Value = { type: 'matrix', matrix: [{ metric: {}, points: [{ t: 0, v: 1 }] }] };
+    const present: Value = { type: 'matrix', matrix: [rangeSeries({}, [{ t: 0, v: 1 }])] };
     expect(call('absent_over_time', [present], 60_000, [ms]).vector).toEqual([]);
     const sub: Expr = { kind: 'subquery', expr: num, rangeMs: 300_000, offsetMs: 0 };
     expect(call('absent_over_time', [{ type: 'matrix', matrix: [] }], 0, [sub]).vector[0]?.metric).toEqual({});

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { makeMatcher } from '../../promql/matcher.ts';
 import { memoryStorage } from '../../promql/memory-storage.ts';
+import { samplesOf } from '../../promql/columns.ts';
 
 const eq = (name: string, value: string) => makeMatcher('=', name, value);
-const all = (s: ReturnType<typeof memoryStorage>, matchers = [makeMatcher('=~', '__name__', '.+')], mint = -Infinity, maxt = Infinity) => [
-  ...s.select(matchers, mint, maxt),
-];
+const all = (s: ReturnType<typeof memoryStorage>, matchers = [makeMatcher('=~', '__name__', '.+')], mint = -Infinity, maxt = Infinity) =>
+  [...s.select(matchers, mint, maxt)].map((x) => ({ labels: x.labels, samples: samplesOf(x) }));
 
 describe('memoryStorage', () => {
   it('returns series sorted by labels and samples sorted by time, whatever the append order', () => {

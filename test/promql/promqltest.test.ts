@@ -10,8 +10,10 @@ import { parseError, QueryError } from '../../promql/errors.ts';
 import { makeMatcher } from '../../promql/matcher.ts';
 import { runPaths, runScript, testFiles, type Engine, type FileReport, type QueryResult } from '../../promql/promqltest/runner.ts';
 import type { Queryable } from '../../promql/queryable.ts';
-import { Annotations, type Matrix, type Value, type Vector } from '../../promql/value.ts';
+import { Annotations, pointsOf, rangeSeries, type Matrix, type Point, type Value, type Vector } from '../../promql/value.ts';
+import type { Labels } from '../../protocol/labels.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { samplesOf } from '../../promql/columns.ts';
 
 /**
  * A tiny stand-in engine, so the runner is tested on its own: `name{a="b"}` selectors, `sel[5m]`, number and
@@ -38,12 +40,12 @@ function instant(q: Queryable, text: string, t: number, ann: Annotations): Value
   for (const m of (sel[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) matchers.push(makeMatcher('=', m[1] as string, m[2] as string));
   if (sel[3] !== undefined) {
     const range = parseDurationMs(sel[3]) as number;
-    const matrix: Matrix = [...q.select(matchers, t - range, t)].map((s) => ({ metric: s.labels, points: s.samples.filter((x) => !x.stale).map(({ t, v }) => ({ t, v })) }));
+    const matrix: Matrix = [...q.select(matchers, t - range, t)].map((s) => rangeSeries(s.labels, samplesOf(s).filter((x) => !x.stale).map(({ t, v }) => ({ t, v }))));
     return { type: 'matrix', matrix };
   }
   const vector: Vector = [];
   for (const s of q.select(matchers, t - LOOKBACK, t)) {
-    const last = s.samples[s.samples.length - 1];
+    const last = samplesOf(s).pop();
     if (last && !last.stale) vector.push({ metric: s.labels, point: { t, v: last.v } });
   }
   return { type: 'vector', vector };
@@ -56,7 +58,7 @@ const fake: Engine = {
   },
   rangeQuery(q, text, start, end, step): QueryResult {
     const annotations = new Annotations();
-    const series = new Map<string, Matrix[number]>();
+    const series = new Map<string, { metric: Labels; points: Point[] }>();
     for (let t = start; t <= end; t += step) {
       const v = instant(q, text, t, annotations);
       const samples = v.type === 'vector' ? v.vector : v.type === 'scalar' ? [{ metric: {}, point: { t, v: v.v } }] : [];
@@ -66,7 +68,7 @@ const fake: Engine = {
         series.get(key)?.points.push(s.point);
       }
     }
-    const matrix = [...series.values()].sort((a, b) => (JSON.stringify(a.metric) < JSON.stringify(b.metric) ? -1 : 1));
+    const matrix = [...series.values()].sort((a, b) => (JSON.stringify(a.metric) < JSON.stringify(b.metric) ? -1 : 1)).map((s) => rangeSeries(s.metric, s.points));
     return { value: { type: 'matrix', matrix }, annotations };
   },
 };
@@ -270,7 +272,7 @@ describe('promqltest runner', () => {
       rangeQuery(q, text, start, end, step) {
         const res = fake.rangeQuery(q, text, start, end, step) as QueryResult;
         if (res.value.type !== 'matrix') return res;
-        const matrix = res.value.matrix.map((s) => ({ ...s, points: s.points.map((p) => ({ ...p, v: p.v + 1 })) }));
+        const matrix = res.value.matrix.map((s) => rangeSeries(s.metric, pointsOf(s).map((p) => ({ ...p, v: p.v + 1 }))));
         return { ...res, value: { type: 'matrix', matrix } };
       },
     };

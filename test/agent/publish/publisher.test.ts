@@ -15,6 +15,7 @@ import { encodeBatch } from '../../../protocol/codec.ts';
 import type { Logger } from '../../../protocol/log.ts';
 import { makeMatcher } from '../../../promql/matcher.ts';
 import { eventually } from '../../helpers/process.ts';
+import { samplesOf } from '../../../promql/columns.ts';
 
 const lines: string[] = [];
 const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
@@ -64,7 +65,7 @@ describe('publisher against the embedded broker', () => {
     await eventually(async () => (queue.stats().batches === 0 ? true : undefined), 10_000, 'queue to drain');
     expect(pub.counters.batchesAcked).toBe(10);
     const [series] = [...storage.select([makeMatcher('=', '__name__', 'temp')], 0, t + 100)];
-    expect(series?.samples.map((s) => s.v)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(series && samplesOf(series).map((s) => s.v)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('drops a batch the aggregator rejects as invalid, with a logged reason, and goes on', async () => {

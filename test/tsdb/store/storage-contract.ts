@@ -4,6 +4,7 @@ import { buildBatch, type CollectedSample } from '../../../protocol/batch.ts';
 import { makeMatcher, type Matcher } from '../../../promql/matcher.ts';
 import { parseSeriesSelector } from '../../../promql/selector.ts';
 import { tempDir } from '../../helpers/tmp.ts';
+import { samplesOf } from '../../../promql/columns.ts';
 
 export const T = 1_700_000_000_000;
 export const sel = (q: string): Matcher[] => [...parseSeriesSelector(q)];
@@ -13,7 +14,7 @@ const up = (job: string, instance = 'h1') => ({ __name__: 'up', job, instance })
 export function dump(s: Storage, query: string, mint = 0, maxt = Number.MAX_SAFE_INTEGER) {
   return [...s.select(sel(query), mint, maxt)].map((x) => ({
     labels: x.labels,
-    samples: x.samples.map((p) => (p.stale ? [p.t, 'stale'] : [p.t, p.v])),
+    samples: samplesOf(x).map((p) => (p.stale ? [p.t, 'stale'] : [p.t, p.v])),
   }));
 }
 
@@ -126,8 +127,8 @@ export function storageContract(name: string, openAt: (path: string) => Promise<
         ]),
       );
       const [series] = [...s.select(sel('up'), 0, T + 10)];
-      expect(series?.samples.map((p) => p.stale)).toEqual([false, false, true, false, false, false]);
-      expect(series?.samples.map((p) => p.v)).toEqual([1.5, NaN, NaN, 1e308, -Infinity, 5e-324]);
+      expect(series && samplesOf(series).map((p) => p.stale)).toEqual([false, false, true, false, false, false]);
+      expect(series && samplesOf(series).map((p) => p.v)).toEqual([1.5, NaN, NaN, 1e308, -Infinity, 5e-324]);
     });
 
     it('answers label names and values, all or by selector, sorted and without empty values', async () => {
