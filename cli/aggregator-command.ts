@@ -85,16 +85,18 @@ function brokerTls(values: FlagValues): Pick<AggregatorConfig, 'mqttTls'> {
   return { mqttTls: { certFile, keyFile, ...(clientCaFile !== undefined ? { clientCaFile } : {}) } };
 }
 
+/** Set-up mistakes the user fixes with a flag or a file: said plainly, without a stack trace. */
+export function setupMistake(err: Error): never {
+  throw err instanceof BrokerSetupError || err instanceof CredentialsError || err instanceof HttpAuthSetupError ? new UsageError(err.message) : err;
+}
+
 export const aggregatorCommand: Command = {
   name: 'aggregator',
   summary:
     'Run the embedded MQTT broker (or subscribe at an external one with --mqtt-broker), store what agents send, and serve the Prometheus HTTP API and dashboard.',
   flags: aggregatorFlags,
   async run({ values, given }) {
-    const aggregator = await startAggregator(aggregatorConfigFrom(values, given), consoleLogger('aggregator')).catch((err: Error) => {
-      // Set-up mistakes the user fixes with a flag or a file: said plainly, without a stack trace.
-      throw err instanceof BrokerSetupError || err instanceof CredentialsError || err instanceof HttpAuthSetupError ? new UsageError(err.message) : err;
-    });
+    const aggregator = await startAggregator(aggregatorConfigFrom(values, given), consoleLogger('aggregator')).catch(setupMistake);
     // As mosquitto: SIGHUP re-reads the credentials file (a change to the file is picked up by itself too).
     const onHangup = () => aggregator.reload();
     process.on('SIGHUP', onHangup);

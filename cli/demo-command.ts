@@ -4,13 +4,17 @@ import { startAgent } from '../agent/main.ts';
 import { startAggregator } from '../aggregator/main.ts';
 import { consoleLogger } from '../protocol/log.ts';
 import { agentConfigFrom, agentFlags } from './agent-command.ts';
-import { aggregatorConfigFrom, aggregatorFlags } from './aggregator-command.ts';
+import { aggregatorConfigFrom, aggregatorFlags, setupMistake } from './aggregator-command.ts';
 import { defaultValues, type Command, type FlagSpecs } from './flags.ts';
 import { runUntilSignal } from './lifecycle.ts';
 
 const demoFlags = {
   'data-dir': { kind: 'string', description: 'directory for the aggregator and agent data', default: './data' },
   'http-listen': aggregatorFlags['http-listen'],
+  // Listening beyond loopback needs one of these, as for `outpost aggregator`.
+  'http-auth-token-file': aggregatorFlags['http-auth-token-file'],
+  'http-basic-auth-file': aggregatorFlags['http-basic-auth-file'],
+  'http-allow-anonymous': aggregatorFlags['http-allow-anonymous'],
   'mqtt-listen': aggregatorFlags['mqtt-listen'],
   'mqtt-allow-anonymous': aggregatorFlags['mqtt-allow-anonymous'],
   id: { kind: 'string', description: 'id of the agent for this host', default: DEFAULT_AGENT.id },
@@ -26,7 +30,7 @@ export const demoCommand: Command = {
     const aggregator = await startAggregator(
       aggregatorConfigFrom({ ...values, 'data-dir': join(dataDir, 'aggregator') }),
       consoleLogger('aggregator'),
-    );
+    ).catch(setupMistake);
     const { mqttHost, httpHost } = aggregatorConfigFrom(values);
     // The agent dials the broker; a wildcard listen address is not something to dial.
     const brokerHost = mqttHost === '0.0.0.0' || mqttHost === '::' ? '127.0.0.1' : mqttHost;

@@ -33,10 +33,11 @@ describe("the aggregator's HTTP auth and dashboard flags", () => {
     });
   });
 
-  it('stop `outpost aggregator` (exit 2, no stack trace) off loopback without HTTP credentials, or with an empty token file', async () => {
-    const run = async (...args: string[]) => {
+  it('stop `outpost aggregator` and `outpost demo` (exit 2, no stack trace) off loopback without HTTP credentials, or with an empty token file', async () => {
+    const run = async (...args: string[]) => runIn('aggregator', ...args);
+    const runIn = async (command: string, ...args: string[]) => {
       try {
-        await promisify(execFile)(process.execPath, [CLI, 'aggregator', '--data-dir', dir.path, '--mqtt-listen', '127.0.0.1:0', ...args], { timeout: 30_000 });
+        await promisify(execFile)(process.execPath, [CLI, command, '--data-dir', dir.path, '--mqtt-listen', '127.0.0.1:0', ...args], { timeout: 30_000 });
         return { code: 0, stderr: '' };
       } catch (err) {
         return err as { code: number; stderr: string };
@@ -51,5 +52,13 @@ describe("the aggregator's HTTP auth and dashboard flags", () => {
     const bad = await run('--http-listen', '127.0.0.1:0', '--http-auth-token-file', empty);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`outpost aggregator: --http-auth-token-file ${empty}: no token in the file`);
+    // The demo takes the same flags the message names.
+    const demo = await runIn('demo', '--http-listen', '0.0.0.0:0');
+    expect(demo.code).toBe(2);
+    expect(demo.stderr).toMatch(/outpost demo: refusing to serve .* or pass --http-allow-anonymous/);
+    expect(demo.stderr).not.toMatch(/\n\s+at /);
+    const demoBad = await runIn('demo', '--http-listen', '127.0.0.1:0', '--http-auth-token-file', empty);
+    expect(demoBad.code).toBe(2);
+    expect(demoBad.stderr).toContain(`outpost demo: --http-auth-token-file ${empty}: no token in the file`);
   });
 });
