@@ -4,12 +4,13 @@ import type { Expr, VectorSelector } from '../ast.ts';
 import type { QueryBudget } from '../budget.ts';
 import { QueryError } from '../errors.ts';
 import { compareLabels } from '../functions/misc.ts';
-import { FUNCTIONS } from '../functions/registry.ts';
+import { FUNCTIONS, RANGE_KERNELS } from '../functions/registry.ts';
 import { operandPos } from '../position.ts';
 import type { Queryable, SelectedSeries } from '../queryable.ts';
 import { rangeSeries, type Annotations, type Matrix, type Point, type Value, type Vector } from '../value.ts';
 import { isComparison, isSetOperator, setOperation, vectorScalar, vectorVector, floatOp, withoutName } from './binary.ts';
 import { Selection } from './selectors.ts';
+import { StepTable } from './step-table.ts';
 import { atTime, selectorWindows, type Window } from './windows.ts';
 
 export interface EvalSettings {
@@ -49,6 +50,30 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
   };
   const at = (e: { at?: Parameters<typeof atTime>[0] }, t: number) => atTime(e.at, t, s.start, s.end);
 
+  // A range query computes range functions of a selector for all its steps at once (step-table.ts).
+  const steps = s.step > 0 && s.end > s.start ? { start: s.start, step: s.step, count: Math.floor((s.end - s.start) / s.step) + 1 } : undefined;
+  const tables = new Map<Extract<Expr, { kind: 'call' }>, StepTable | undefined>();
+  const stepTableOf = (e: Extract<Expr, { kind: 'call' }>): StepTable | undefined => {
+    if (steps === undefined) return undefined;
+    if (tables.has(e)) return tables.get(e);
+    const kernel = RANGE_KERNELS[e.func];
+    const ms = kernel && e.args[kernel.matrixIndex];
+    const table =
+      kernel && ms?.kind === 'matrix_selector'
+        ? StepTable.build(
+            e,
+            kernel,
+            selectionOf(ms.selector),
+            steps,
+            (t) => e.args.map((a, i) => (i === kernel.matrixIndex ? NO_SERIES : evalAt(a, t))),
+            (m, t) => at(m.selector, t) - m.selector.offsetMs,
+            s.annotations,
+          )
+        : undefined;
+    tables.set(e, table);
+    return table;
+  };
+
   const evalAt = (e: Expr, t: number): Value => {
     switch (e.kind) {
       case 'number':
@@ -74,6 +99,9 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
         // The query's own bounds, fixed for the whole query, in seconds as Prometheus returns them.
         const bound = QUERY_BOUNDS[e.func];
         if (bound) return { type: 'scalar', t, v: bound(s) / 1000 };
+        const table = stepTableOf(e);
+        const fromTable = table?.at(t);
+        if (fromTable) return { type: 'vector', vector: fromTable };
         const impl = FUNCTIONS[e.func];
         if (!impl) throw new QueryError('execution', `function "${e.func}" is not supported`);
         const args = e.args.map((a) => evalAt(a, t));
@@ -145,6 +173,9 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
 
   return (t) => evalAt(root, t);
 }
+
+/** What a step table passes in place of the range vector argument: the kernel reads its window instead. */
+const NO_SERIES: Value = { type: 'matrix', matrix: [] };
 
 const QUERY_BOUNDS: Record<string, (s: EvalSettings) => number> = {
   start: (s) => s.start,

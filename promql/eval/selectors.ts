@@ -3,7 +3,7 @@ import type { SelectedSeries } from '../queryable.ts';
 import type { Matrix, RangeSeries, Vector } from '../value.ts';
 
 /** A series' samples without staleness markers, with its counter drops counted (see RangeSeries.drops). */
-interface LiveSeries {
+export interface LiveSeries {
   readonly ts: Float64Array;
   readonly vs: Float64Array;
   readonly drops: Int32Array;
@@ -40,9 +40,14 @@ export class Selection {
     return out;
   }
 
+  /** Every series' samples without staleness markers, what range selectors read; in the order of `series`. */
+  liveSeries(): readonly LiveSeries[] {
+    return (this.live ??= this.series.map(withoutStaleMarkers));
+  }
+
   /** The range selector at `te`: each series' samples in (te - range, te], staleness markers left out, as windows. */
   range(te: number, rangeMs: number): Matrix {
-    const live = (this.live ??= this.series.map(liveSeries));
+    const live = this.liveSeries();
     const out: Matrix = [];
     for (let k = 0; k < live.length; k++) {
       const { ts, vs, drops } = live[k] as LiveSeries;
@@ -71,7 +76,7 @@ function seek(ts: Float64Array, time: number, hint: number): number {
   return indexAfter(ts, time, i, n);
 }
 
-function liveSeries(s: SelectedSeries): LiveSeries {
+function withoutStaleMarkers(s: SelectedSeries): LiveSeries {
   let { ts, vs } = s;
   if (s.stale !== undefined) {
     const keep: number[] = [];

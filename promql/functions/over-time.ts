@@ -1,23 +1,18 @@
 import { QueryError } from '../errors.ts';
 import { callArgPos } from '../position.ts';
-import type { RangeSeries, Value, Vector } from '../value.ts';
-import { dropMetricName, eachSeries, goFormatF, goFormatG, matrixArg, sample, scalarArg, vectorValue } from './common.ts';
+import type { RangeSeries, Value } from '../value.ts';
+import { goFormatF, goFormatG, scalarArg } from './common.ts';
 import { goSort } from './gosort.ts';
 import { KahanSum, kahanInc } from './kahan.ts';
+import { kernelFunctions, type RangeKernel } from './range-kernel.ts';
 import type { CallContext, FunctionImpl } from './registry.ts';
 
 /**
- * A `<aggr>_over_time` function: one output sample per series that has samples in the window. Only
- * last_over_time and first_over_time keep the metric name (they act like an offset).
+ * A `<aggr>_over_time` kernel: one output per series that has samples in the window. Only last_over_time and
+ * first_over_time keep the metric name (they act like an offset).
  */
-function overTime(f: (s: RangeSeries, args: readonly Value[], ctx: CallContext) => number, keepName = false, matrixIndex = 0): FunctionImpl {
-  return (args, ctx) => {
-    const out: Vector = [];
-    eachSeries(matrixArg(args, matrixIndex), (s) => {
-      out.push(sample(keepName ? s.metric : dropMetricName(s.metric), ctx.t, f(s, args, ctx)));
-    });
-    return vectorValue(out);
-  };
+function overTime(f: (s: RangeSeries, args: readonly Value[], ctx: CallContext) => number, keepName = false, matrixIndex = 0): RangeKernel {
+  return { matrixIndex, keepName, value: f };
 }
 
 /** Prometheus' quantile helper: sorts (NaN first, as vectorByValueHeap) and interpolates between neighbours. */
@@ -118,14 +113,15 @@ function mad(s: RangeSeries): number {
  * double_exponential_smoothing (holt_winters in Prometheus 2): level smoothed by sf, trend by tf, both strictly
  * between 0 and 1. Series with fewer than two samples give no result.
  */
-function doubleExponentialSmoothing(args: readonly Value[], ctx: CallContext): Value {
-  const sf = scalarArg(args, 1);
-  const tf = scalarArg(args, 2);
-  const out: Vector = [];
-  eachSeries(matrixArg(args, 0), ({ metric, vs, from, to }) => {
+const doubleExponentialSmoothing: RangeKernel = {
+  matrixIndex: 0,
+  keepName: false,
+  value({ vs, from, to }, args) {
+    const sf = scalarArg(args, 1);
+    const tf = scalarArg(args, 2);
     if (sf <= 0 || sf >= 1) throw new QueryError('execution', `invalid smoothing factor. Expected: 0 < sf < 1, got: ${goFormatF(sf)}`);
     if (tf <= 0 || tf >= 1) throw new QueryError('execution', `invalid trend factor. Expected: 0 < tf < 1, got: ${goFormatF(tf)}`);
-    if (to - from < 2) return;
+    if (to - from < 2) return undefined;
     let s0 = 0;
     let s1 = vs[from] as number;
     let b = (vs[from + 1] as number) - s1;
@@ -137,12 +133,11 @@ function doubleExponentialSmoothing(args: readonly Value[], ctx: CallContext): V
       s0 = s1;
       s1 = x + y;
     }
-    out.push(sample(dropMetricName(metric), ctx.t, s1));
-  });
-  return vectorValue(out);
-}
+    return s1;
+  },
+};
 
-export const OVER_TIME_FUNCTIONS: Record<string, FunctionImpl> = {
+export const OVER_TIME_KERNELS: Record<string, RangeKernel> = {
   avg_over_time: overTime(avg),
   sum_over_time: overTime(({ vs, from, to }) => {
     const sum = new KahanSum();
@@ -165,3 +160,5 @@ export const OVER_TIME_FUNCTIONS: Record<string, FunctionImpl> = {
   quantile_over_time: overTime(quantileOverTime, false, 1),
   double_exponential_smoothing: doubleExponentialSmoothing,
 };
+
+export const OVER_TIME_FUNCTIONS: Record<string, FunctionImpl> = kernelFunctions(OVER_TIME_KERNELS);

@@ -1,8 +1,9 @@
 import type { Labels } from '../../protocol/labels.ts';
 import { callArgPos } from '../position.ts';
-import type { RangeSeries, Value, Vector } from '../value.ts';
-import { dropMetricName, durationSeconds, eachSeries, goQuote, matrixArg, metricName, rangeWindow, sample, scalarArg, vectorValue, type RangeWindow } from './common.ts';
+import type { RangeSeries } from '../value.ts';
+import { durationSeconds, goQuote, metricName, scalarArg, type RangeWindow } from './common.ts';
 import { kahanInc } from './kahan.ts';
+import { kernelFunctions, type RangeKernel } from './range-kernel.ts';
 import type { CallContext, FunctionImpl } from './registry.ts';
 
 /**
@@ -52,35 +53,31 @@ function counterInfo(ctx: CallContext, metric: Labels): void {
   }
 }
 
-function rateFunction(isCounter: boolean, isRate: boolean, checkCounterName: boolean): FunctionImpl {
-  return (args, ctx) => {
-    const w = rangeWindow(ctx, 0);
-    const out: Vector = [];
-    eachSeries(matrixArg(args, 0), (s) => {
-      const v = extrapolatedRate(s, w, isCounter, isRate);
-      if (v === undefined) return;
-      out.push(sample(dropMetricName(s.metric), ctx.t, v));
-      if (checkCounterName) counterInfo(ctx, s.metric);
-    });
-    return vectorValue(out);
+/** rate()/increase()/delta(): extrapolatedRate over the window; the counter ones check the metric name. */
+function rateKernel(isCounter: boolean, isRate: boolean, checkCounterName: boolean): RangeKernel {
+  return {
+    matrixIndex: 0,
+    keepName: false,
+    value: (s, _args, _ctx, w) => extrapolatedRate(s, w, isCounter, isRate),
+    ...(checkCounterName ? { noteOutput: (metric: Labels, ctx: CallContext) => counterInfo(ctx, metric) } : {}),
   };
 }
 
 /** irate()/idelta(): from the last two samples; irate treats a decrease as a counter reset (the last value). */
-function instantValue(isRate: boolean): FunctionImpl {
-  return (args, ctx) => {
-    const out: Vector = [];
-    eachSeries(matrixArg(args, 0), ({ metric, ts, vs, from, to }) => {
-      if (to - from < 2) return;
+function instantValueKernel(isRate: boolean): RangeKernel {
+  return {
+    matrixIndex: 0,
+    keepName: false,
+    value({ ts, vs, to, from }) {
+      if (to - from < 2) return undefined;
       const [prevT, prevV, lastT, lastV] = [ts[to - 2] as number, vs[to - 2] as number, ts[to - 1] as number, vs[to - 1] as number];
       const interval = lastT - prevT;
-      if (interval === 0) return;
+      if (interval === 0) return undefined;
       let v = lastV;
       if (!isRate || !(lastV < prevV)) v = lastV - prevV;
       if (isRate) v /= interval / 1000;
-      out.push(sample(dropMetricName(metric), ctx.t, v));
-    });
-    return vectorValue(out);
+      return v;
+    },
   };
 }
 
@@ -112,48 +109,46 @@ export function linearRegression(s: RangeSeries, interceptT: number): [number, n
   return [slope, sumY / n - (slope * sumX) / n];
 }
 
-function deriv(args: readonly Value[], ctx: CallContext): Value {
-  const out: Vector = [];
-  eachSeries(matrixArg(args, 0), (s) => {
-    if (s.to - s.from < 2) return;
-    // Regressing against the first sample's time avoids precision loss with large timestamps.
-    out.push(sample(dropMetricName(s.metric), ctx.t, linearRegression(s, s.ts[s.from] as number)[0]));
-  });
-  return vectorValue(out);
-}
+const deriv: RangeKernel = {
+  matrixIndex: 0,
+  keepName: false,
+  // Regressing against the first sample's time avoids precision loss with large timestamps.
+  value: (s) => (s.to - s.from < 2 ? undefined : linearRegression(s, s.ts[s.from] as number)[0]),
+};
 
-function predictLinear(args: readonly Value[], ctx: CallContext): Value {
-  const duration = scalarArg(args, 1);
-  const out: Vector = [];
-  eachSeries(matrixArg(args, 0), (s) => {
-    if (s.to - s.from < 2) return;
+const predictLinear: RangeKernel = {
+  matrixIndex: 0,
+  keepName: false,
+  value(s, args, ctx) {
+    if (s.to - s.from < 2) return undefined;
     const [slope, intercept] = linearRegression(s, ctx.t);
-    out.push(sample(dropMetricName(s.metric), ctx.t, slope * duration + intercept));
-  });
-  return vectorValue(out);
-}
+    return slope * scalarArg(args, 1) + intercept;
+  },
+};
 
 /** resets()/changes(): counts over consecutive sample pairs of each series. */
-function pairCount(counts: (prev: number, cur: number) => boolean): FunctionImpl {
-  return (args, ctx) => {
-    const out: Vector = [];
-    eachSeries(matrixArg(args, 0), ({ metric, vs, from, to }) => {
+function pairCount(counts: (prev: number, cur: number) => boolean): RangeKernel {
+  return {
+    matrixIndex: 0,
+    keepName: false,
+    value({ vs, from, to }) {
       let n = 0;
       for (let i = from + 1; i < to; i++) if (counts(vs[i - 1] as number, vs[i] as number)) n++;
-      out.push(sample(dropMetricName(metric), ctx.t, n));
-    });
-    return vectorValue(out);
+      return n;
+    },
   };
 }
 
-export const RATE_FUNCTIONS: Record<string, FunctionImpl> = {
-  rate: rateFunction(true, true, true),
-  increase: rateFunction(true, false, true),
-  delta: rateFunction(false, false, false),
-  irate: instantValue(true),
-  idelta: instantValue(false),
+export const RATE_KERNELS: Record<string, RangeKernel> = {
+  rate: rateKernel(true, true, true),
+  increase: rateKernel(true, false, true),
+  delta: rateKernel(false, false, false),
+  irate: instantValueKernel(true),
+  idelta: instantValueKernel(false),
   deriv,
   predict_linear: predictLinear,
   resets: pairCount((prev, cur) => cur < prev),
   changes: pairCount((prev, cur) => cur !== prev && !(Number.isNaN(cur) && Number.isNaN(prev))),
 };
+
+export const RATE_FUNCTIONS: Record<string, FunctionImpl> = kernelFunctions(RATE_KERNELS);

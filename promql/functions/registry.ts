@@ -4,8 +4,9 @@ import { HISTOGRAM_FUNCTIONS } from './histogram.ts';
 import { LABEL_FUNCTIONS } from './labels.ts';
 import { MATH_FUNCTIONS } from './math.ts';
 import { MISC_FUNCTIONS } from './misc.ts';
-import { OVER_TIME_FUNCTIONS } from './over-time.ts';
-import { RATE_FUNCTIONS } from './rate.ts';
+import { OVER_TIME_FUNCTIONS, OVER_TIME_KERNELS } from './over-time.ts';
+import type { RangeKernel } from './range-kernel.ts';
+import { RATE_FUNCTIONS, RATE_KERNELS } from './rate.ts';
 import { TIME_FUNCTIONS } from './time.ts';
 
 export interface CallContext {
@@ -33,3 +34,6 @@ export const FUNCTIONS: Readonly<Record<string, FunctionImpl>> = Object.freeze({
   ...OVER_TIME_FUNCTIONS,
   ...HISTOGRAM_FUNCTIONS,
 });
+
+/** The functions among them that work series by series on a range vector, by kernel (see range-kernel.ts). */
+export const RANGE_KERNELS: Readonly<Record<string, RangeKernel>> = Object.freeze({ ...RATE_KERNELS, ...OVER_TIME_KERNELS });
