@@ -32,8 +32,11 @@ const groupsBySignature = new Map<string, WeakMap<Labels, Group>>();
  * groupOf for one aggregation, remembered per series object: range queries aggregate the same series at every
  * step, so after the first step finding a series' group is one lookup.
  */
+/** A string equal for equal groupings (`grouping` sorted). */
+export const groupingSignature = (grouping: readonly string[], without: boolean): string => `${without ? '-' : '+'}${JSON.stringify(grouping)}`;
+
 export function grouper(grouping: readonly string[], without: boolean): (metric: Labels) => Group {
-  const signature = `${without ? '-' : '+'}${JSON.stringify(grouping)}`;
+  const signature = groupingSignature(grouping, without);
   let groups = groupsBySignature.get(signature);
   if (groups === undefined) {
     if (groupsBySignature.size >= 10_000) groupsBySignature.clear();

@@ -1,11 +1,11 @@
 import type { Labels } from '../protocol/labels.ts';
 import { formatFloatF, formatFloatG, goQuote } from './aggregate-go.ts';
 import { quantile } from './functions/over-time.ts';
-import { groupOf, grouper, paramStats, type ParamStats } from './aggregate-group.ts';
+import { groupOf, grouper, paramStats, type Group, type ParamStats } from './aggregate-group.ts';
 import { aggregateK } from './aggregate-k.ts';
 import type { AggregateOp } from './ast.ts';
 import { QueryError } from './errors.ts';
-import type { Annotations, Vector } from './value.ts';
+import type { Annotations, Vector, VectorSample } from './value.ts';
 
 /**
  * PromQL's aggregation operators on float samples at one evaluation step, as Prometheus 3 evaluates them
@@ -161,16 +161,26 @@ function aggregateFloats(args: AggregateArgs, grouping: readonly string[]): Vect
     if (stats.max > 1) args.annotations.warn(invalid(stats.max), args.paramPos);
     if (stats.min < 0) args.annotations.warn(invalid(stats.min), args.paramPos);
   }
-  const groups = new Map<string, Acc>();
   const groupOfSeries = grouper(grouping, args.without);
-  for (const sample of args.vector) {
-    const group = groupOfSeries(sample.metric);
+  const { vector } = args;
+  return foldGroups(op, vector.length, (i) => groupOfSeries((vector[i] as VectorSample).metric), (i) => (vector[i] as VectorSample).point.v, stepParam(args), args.t);
+}
+
+/**
+ * The aggregation of n inputs, input i in group groupAt(i) (undefined: no input at i) with value valueAt(i): the
+ * core of aggregateFloats, also run straight over a step table's columns (eval/step-table.ts). Groups come out in
+ * order of first appearance; `q` is quantile's parameter.
+ */
+export function foldGroups(op: AggregateOp, n: number, groupAt: (i: number) => Group | undefined, valueAt: (i: number) => number, q: number, t: number): Vector {
+  const groups = new Map<string, Acc>();
+  for (let i = 0; i < n; i++) {
+    const group = groupAt(i);
+    if (group === undefined) continue;
     const acc = groups.get(group.key);
-    if (acc === undefined) groups.set(group.key, first(op, group.labels, sample.point.v));
-    else add(op, acc, sample.point.v);
+    if (acc === undefined) groups.set(group.key, first(op, group.labels, valueAt(i)));
+    else add(op, acc, valueAt(i));
   }
-  const q = stepParam(args);
-  return [...groups.values()].map((acc) => ({ metric: acc.labels, point: { t: args.t, v: result(op, acc, q) } }));
+  return [...groups.values()].map((acc) => ({ metric: acc.labels, point: { t, v: result(op, acc, q) } }));
 }
 
 // Prometheus 3 validates count_values' label with model.UTF8Validation: any non-empty, valid UTF-8 string. A

@@ -1,9 +1,10 @@
 import { labelsKey, type Labels } from '../../protocol/labels.ts';
 import { aggregate } from '../aggregate.ts';
-import type { Expr, VectorSelector } from '../ast.ts';
+import type { AggregateOp, Expr, VectorSelector } from '../ast.ts';
 import type { QueryBudget } from '../budget.ts';
 import { QueryError } from '../errors.ts';
 import { compareLabels } from '../functions/misc.ts';
+import { unwrapParens } from '../functions/common.ts';
 import { FUNCTIONS, RANGE_KERNELS } from '../functions/registry.ts';
 import { operandPos } from '../position.ts';
 import type { Queryable, SelectedSeries } from '../queryable.ts';
@@ -111,6 +112,10 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
         return out.type === 'vector' ? vector(out.vector) : out;
       }
       case 'aggregate': {
+        // sum(rate(x[5m])) and the like in a range query: folded straight from the step table of the call.
+        const inner = unwrapParens(e.expr);
+        const folded = !e.param && FOLDABLE.has(e.op) && inner?.kind === 'call' ? stepTableOf(inner)?.aggregateAt(t, e.op, e.grouping, e.without) : undefined;
+        if (folded) return { type: 'vector', vector: folded };
         const operand = evalAt(e.expr, t);
         if (operand.type !== 'vector') throw new QueryError('execution', `aggregation needs an instant vector, got ${operand.type}`);
         const p = e.param ? evalAt(e.param, t) : undefined;
@@ -173,6 +178,9 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
 
   return (t) => evalAt(root, t);
 }
+
+/** Aggregations without a parameter, which a step table can fold at a step. */
+const FOLDABLE: ReadonlySet<AggregateOp> = new Set(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
 
 /** What a step table passes in place of the range vector argument: the kernel reads its window instead. */
 const NO_SERIES: Value = { type: 'matrix', matrix: [] };

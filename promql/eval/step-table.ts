@@ -1,5 +1,7 @@
 import { labelsKey, type Labels } from '../../protocol/labels.ts';
-import type { Call, MatrixSelector } from '../ast.ts';
+import { grouper, groupingSignature, type Group } from '../aggregate-group.ts';
+import { foldGroups } from '../aggregate.ts';
+import type { AggregateOp, Call, MatrixSelector } from '../ast.ts';
 import { rangeWindow, type RangeWindow } from '../functions/common.ts';
 import { kernelMetric, type RangeKernel } from '../functions/range-kernel.ts';
 import type { CallContext } from '../functions/registry.ts';
@@ -22,6 +24,9 @@ const MAX_CELLS = 20_000_000;
  * the steps allocate nothing. Evaluating the call at a step then reads one column of the table.
  */
 export class StepTable {
+  /** Each series' group, per grouping an aggregation over this table asked for. */
+  private readonly groups = new Map<string, Group[]>();
+
   private constructor(
     private readonly steps: Steps,
     private readonly metrics: readonly Labels[],
@@ -90,10 +95,32 @@ export class StepTable {
     return new StepTable(steps, metrics, values, present);
   }
 
+  /** The step index of `t`, or undefined when t is not one of the query's steps. */
+  private stepOf(t: number): number | undefined {
+    const k = (t - this.steps.start) / this.steps.step;
+    return Number.isInteger(k) && k >= 0 && k < this.steps.count ? k : undefined;
+  }
+
+  /**
+   * An aggregation without parameter (sum, avg, count, …) of the call at `t`, folded straight from the table's
+   * cells: the same inputs in the same order as aggregating the vector `at(t)` would give. Undefined off the steps.
+   */
+  aggregateAt(t: number, op: AggregateOp, grouping: readonly string[], without: boolean): Vector | undefined {
+    const k = this.stepOf(t);
+    if (k === undefined) return undefined;
+    const sorted = [...grouping].sort();
+    const signature = groupingSignature(sorted, without);
+    let groups = this.groups.get(signature);
+    if (groups === undefined) this.groups.set(signature, (groups = this.metrics.map(grouper(sorted, without))));
+    const count = this.steps.count;
+    const inGroup = groups;
+    return foldGroups(op, inGroup.length, (j) => (this.present[j * count + k] === 1 ? inGroup[j] : undefined), (j) => this.values[j * count + k]!, 0, t);
+  }
+
   /** The call's value at `t`, or undefined when t is not one of the query's steps. */
   at(t: number): Vector | undefined {
-    const k = (t - this.steps.start) / this.steps.step;
-    if (!Number.isInteger(k) || k < 0 || k >= this.steps.count) return undefined;
+    const k = this.stepOf(t);
+    if (k === undefined) return undefined;
     const out: Vector = [];
     for (let j = 0; j < this.metrics.length; j++) {
       const cell = j * this.steps.count + k;

@@ -86,6 +86,16 @@ describe('range functions over a selector, computed for all steps at once', () =
     }
   });
 
+  it('folds every aggregation without a parameter straight from the table, as over the vector', () => {
+    for (const op of ['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']) {
+      for (const query of [`${op} by (host) (rate(req_total[5m]))`, `${op}((avg_over_time(temp[2m])))`, `${op} without (host) (last_over_time(temp[1m]))`]) {
+        const { viaRange, viaInstants } = bothWays(query, start, end, 30 * S);
+        expect(Object.keys(viaRange).length, query).toBeGreaterThan(0);
+        expect(viaRange, query).toEqual(viaInstants);
+      }
+    }
+  });
+
   it('fails like step-by-step evaluation when dropping the name makes two series equal at one step', () => {
     const q = memoryStorage();
     for (let i = 0; i < 20; i++) {
