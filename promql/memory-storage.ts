@@ -19,6 +19,8 @@ export interface MemoryStorage extends Queryable {
   truncateBefore(t: number): void;
   /** Number of series currently held. */
   readonly seriesCount: number;
+  /** The label sets of the series held. */
+  seriesLabels(): Labels[];
 }
 
 interface Series {
@@ -132,6 +134,7 @@ export function memoryStorage(): MemoryStorage {
     get seriesCount() {
       return all.length;
     },
+    seriesLabels: () => all.map((s) => s.labels),
     *select(matchers: readonly Matcher[], mint: number, maxt: number): Iterable<SelectedSeries> {
       for (const s of candidates(matchers)) {
         if (!matchesAll(s.labels, matchers)) continue;

@@ -51,7 +51,7 @@ export function localWindow(initial: WindowLimits): LocalWindow {
       storage.truncateBefore(now - limits.windowMs);
       if (storage.seriesCount === known.size) return;
       known.clear();
-      for (const s of storage.select([], -Infinity, Infinity)) known.add(labelsKey(s.labels));
+      for (const labels of storage.seriesLabels()) known.add(labelsKey(labels));
     },
     setLimits(next) {
       limits = next;
