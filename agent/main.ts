@@ -79,6 +79,7 @@ export async function startAgent(initial: AgentConfig, { log, now = Date.now, lo
     log,
     now,
     ship: (samples) => queued.add(samples),
+    forStateFile: join(config.dataDir, 'rules-for-state.json'),
     queueSnapshot: async (snapshot) => {
       await queue.enqueue((seq) => encodeBatch(buildBatch(config.id, seq, [], [], snapshot)), now());
       publisher.notify();

@@ -8,9 +8,11 @@ import { buildGroups, expandGlob, loadRuleFiles } from '../../promql/rules/load.
 import { createRuleManager } from '../../promql/rules/manager.ts';
 import { alertmanagerSender, toAlertmanagerAlert, type AlertmanagerSender } from '../../promql/rules/notify.ts';
 import { engineQueryFunc } from '../../promql/rules/query.ts';
+import { DEFAULT_RESTORE, restoreForState } from '../../promql/rules/restore.ts';
 import { groupFingerprint, groupState } from '../../promql/rules/state.ts';
 import type { Batcher } from '../buffer/batcher.ts';
 import type { EdgeRulesConfig } from './config.ts';
+import { ForStateFile } from './for-state-file.ts';
 import { alertHook, type AlertHook } from './hook.ts';
 import { localWindow, teeToWindow, type LocalWindow } from './local-window.ts';
 
@@ -23,6 +25,8 @@ export interface EdgeRulesDeps {
   /** Queues rule state durably for the aggregator (the MQTT path); resolves once it is in the queue. */
   readonly queueSnapshot: (snapshot: RuleSnapshot) => Promise<void>;
   readonly fetch?: typeof fetch;
+  /** Where the alerts' activeAt are kept across restarts (for-state-file.ts); without it a restart starts them afresh. */
+  readonly forStateFile?: string;
 }
 
 export interface EdgeRules {
@@ -60,6 +64,18 @@ export function startEdgeRules(initial: EdgeRulesConfig, deps: EdgeRulesDeps): E
   let refusedLogged = 0;
   const shipped = new Map<string, string>();
   let hasRules = false;
+  const forState = deps.forStateFile === undefined ? undefined : new ForStateFile(deps.forStateFile, log);
+  /** Groups evaluated since start: the first evaluation of each gets its alerts' saved state back. */
+  const started = new Set<string>();
+
+  /** Prometheus' RestoreForState, from what this agent saved before it went down. */
+  const restore = (group: RuleGroup, key: string) => {
+    const saved = forState?.saved(key);
+    if (!saved || group.intervalMs > DEFAULT_RESTORE.outageToleranceMs) return;
+    const t = now();
+    const restored = group.rules.reduce((n, r) => n + (r.kind === 'alerting' ? restoreForState(r as AlertingRule, saved, t) : 0), 0);
+    if (restored > 0) log.info(`edge rules: group ${group.name}: ${restored} alerts go on from their state before the restart (down ${Math.round((t - saved.downAt) / 1000)} s)`);
+  };
 
   const queueSnapshot = (groups: readonly RuleGroup[], complete: boolean) => {
     const snapshot: RuleSnapshot = { t: now(), complete, externalLabels, groups: groups.map(groupState) };
@@ -93,8 +109,13 @@ export function startEdgeRules(initial: EdgeRulesConfig, deps: EdgeRulesDeps): E
     env,
     now,
     onEvaluated(group) {
-      const state = groupState(group);
       const key = groupKey(group.file, group.name);
+      if (!started.has(key)) {
+        started.add(key);
+        restore(group, key);
+      }
+      forState?.record(key, group, group.lastEvaluation ?? now());
+      const state = groupState(group);
       const fingerprint = groupFingerprint(state);
       if (shipped.get(key) === fingerprint) return;
       shipped.set(key, fingerprint);
