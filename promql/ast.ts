@@ -128,3 +128,21 @@ export interface ParenExpr extends Positioned {
   readonly kind: 'paren';
   readonly expr: Expr;
 }
+
+/** A node's operands in Prometheus' evaluation order (an aggregation's parameter before its expression). */
+export function operands(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'call':
+      return [...e.args];
+    case 'aggregate':
+      return e.param === undefined ? [e.expr] : [e.param, e.expr];
+    case 'binary':
+      return [e.lhs, e.rhs];
+    case 'unary':
+    case 'paren':
+    case 'subquery':
+      return [e.expr];
+    default:
+      return [];
+  }
+}

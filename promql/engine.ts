@@ -1,5 +1,5 @@
 import { labelsKey, type Labels } from '../protocol/labels.ts';
-import type { Expr } from './ast.ts';
+import { operands, type Expr } from './ast.ts';
 import { DEFAULT_LIMITS, QueryBudget, type QueryLimits } from './budget.ts';
 import { createEvaluator } from './eval/evaluator.ts';
 import { compareLabels } from './functions/misc.ts';
@@ -78,22 +78,4 @@ function lastSort(e: Expr): Extract<Expr, { kind: 'call' }> | undefined {
     if (found) return found;
   }
   return undefined;
-}
-
-/** A node's operands in Prometheus' evaluation order (an aggregation's parameter before its expression). */
-function operands(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'call':
-      return [...e.args];
-    case 'aggregate':
-      return e.param === undefined ? [e.expr] : [e.param, e.expr];
-    case 'binary':
-      return [e.lhs, e.rhs];
-    case 'unary':
-    case 'paren':
-    case 'subquery':
-      return [e.expr];
-    default:
-      return [];
-  }
 }

@@ -1,6 +1,6 @@
 import { labelsKey, type Labels } from '../../protocol/labels.ts';
 import { aggregate } from '../aggregate.ts';
-import type { AggregateOp, Expr, VectorSelector } from '../ast.ts';
+import { operands, type AggregateOp, type Expr, type VectorSelector } from '../ast.ts';
 import type { QueryBudget } from '../budget.ts';
 import { QueryError } from '../errors.ts';
 import { compareLabels } from '../functions/misc.ts';
@@ -50,6 +50,23 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
     return selection;
   };
   const at = (e: { at?: Parameters<typeof atTime>[0] }, t: number) => atTime(e.at, t, s.start, s.end);
+
+  // Prometheus checks an aggregation's parameter (topk's k, quantile's φ) once over all the steps it is evaluated
+  // at: the query's steps, unless the aggregation sits inside a subquery (then each step stands for itself).
+  const insideSubqueries = nodesInsideSubqueries(root);
+  const paramSteps = new Map<Extract<Expr, { kind: 'aggregate' }>, number[] | undefined>();
+  const paramStepsOf = (e: Extract<Expr, { kind: 'aggregate' }>): number[] | undefined => {
+    if (steps === undefined || e.param === undefined || insideSubqueries.has(e)) return undefined;
+    if (!paramSteps.has(e)) {
+      const values: number[] = [];
+      for (let k = 0; k < steps.count; k++) {
+        const v = evalAt(e.param, steps.start + k * steps.step);
+        if (v.type === 'scalar') values.push(v.v);
+      }
+      paramSteps.set(e, values.length === steps.count ? values : undefined);
+    }
+    return paramSteps.get(e);
+  };
 
   // A range query computes range functions of a selector for all its steps at once (step-table.ts).
   const steps = s.step > 0 && s.end > s.start ? { start: s.start, step: s.step, count: Math.floor((s.end - s.start) / s.step) + 1 } : undefined;
@@ -121,6 +138,7 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
         const p = e.param ? evalAt(e.param, t) : undefined;
         const param = p?.type === 'scalar' || p?.type === 'string' ? p.v : undefined;
         const paramPos = e.param ? operandPos(e.param) : undefined;
+        const paramSteps = typeof param === 'number' ? paramStepsOf(e) : undefined;
         return {
           type: 'vector',
           vector: aggregate({
@@ -128,6 +146,7 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
             vector: operand.vector,
             ...(param !== undefined ? { param } : {}),
             ...(paramPos !== undefined ? { paramPos } : {}),
+            ...(paramSteps !== undefined ? { paramSteps } : {}),
             grouping: e.grouping,
             without: e.without,
             t,
@@ -177,6 +196,17 @@ export function createEvaluator(q: Queryable, root: Expr, s: EvalSettings): (t: 
   }
 
   return (t) => evalAt(root, t);
+}
+
+/** Every node below a subquery: evaluated at the subquery's steps rather than the query's. */
+function nodesInsideSubqueries(root: Expr): Set<Expr> {
+  const inside = new Set<Expr>();
+  const walk = (e: Expr, under: boolean): void => {
+    if (under) inside.add(e);
+    for (const operand of operands(e)) walk(operand, under || e.kind === 'subquery');
+  };
+  walk(root, false);
+  return inside;
 }
 
 /** Aggregations without a parameter, which a step table can fold at a step. */
