@@ -6,7 +6,7 @@ import { compareLabels } from './functions/misc.ts';
 import { QueryError } from './errors.ts';
 import { exprType, parseExpr } from './parse.ts';
 import type { Queryable } from './queryable.ts';
-import { Annotations, rangeSeries, type Point, type Value } from './value.ts';
+import { Annotations, type Value } from './value.ts';
 
 export interface EngineOptions extends QueryLimits {
   /** How far back an instant selector looks for the latest sample; Prometheus' default is 5 minutes. */
@@ -43,26 +43,41 @@ export function rangeQuery(q: Queryable, text: string, start: number, end: numbe
   const annotations = new Annotations();
   const budget = new QueryBudget(o);
   const evaluate = createEvaluator(q, expr, { start, end, step, lookbackMs: o.lookbackMs, subqueryStepMs: o.subqueryStepMs, annotations, budget });
-  const bySeries = new Map<string, { metric: Labels; points: Point[] }>();
+  // Output series by label set; steps usually return the same label objects, so a series is found by identity first.
+  const byKey = new Map<string, OutputSeries>();
+  const byObject = new Map<Labels, OutputSeries>();
   for (let t = start; t <= end; t += step) {
     budget.check();
     const v = evaluate(t);
     const samples = v.type === 'vector' ? v.vector : v.type === 'scalar' ? [{ metric: {}, point: { t, v: v.v } }] : [];
     for (const x of samples) {
-      const key = labelsKey(x.metric);
-      let entry = bySeries.get(key);
-      if (!entry) bySeries.set(key, (entry = { metric: x.metric, points: [] }));
-      entry.points.push({ t, v: x.point.v });
+      let entry = byObject.get(x.metric);
+      if (entry === undefined) {
+        const key = labelsKey(x.metric);
+        entry = byKey.get(key);
+        if (entry === undefined) byKey.set(key, (entry = { metric: x.metric, ts: [], vs: [] }));
+        byObject.set(x.metric, entry);
+      }
+      entry.ts.push(t);
+      entry.vs.push(x.point.v);
     }
     // The result matrix grows with every step and is held to the end.
     budget.take(samples.length);
   }
-  const matrix = [...bySeries.values()].sort((a, b) => compareLabels(a.metric, b.metric)).map((x) => rangeSeries(x.metric, x.points));
+  const matrix = [...byKey.values()]
+    .sort((a, b) => compareLabels(a.metric, b.metric))
+    .map(({ metric, ts, vs }) => ({ metric, ts: Float64Array.from(ts), vs: Float64Array.from(vs), from: 0, to: ts.length }));
   // Range results are always ordered by labels, so a sort has no effect: Prometheus warns when it evaluates one
   // over more than one step, pointing at the call.
   const sort = start !== end ? lastSort(expr) : undefined;
   if (sort) annotations.warn('sort is ineffective for range queries since results are always ordered by labels', sort.pos);
   return { value: { type: 'matrix', matrix }, annotations };
+}
+
+interface OutputSeries {
+  readonly metric: Labels;
+  readonly ts: number[];
+  readonly vs: number[];
 }
 
 const SORTS = new Set(['sort', 'sort_desc', 'sort_by_label', 'sort_by_label_desc']);
