@@ -1,7 +1,7 @@
 import type { Labels } from '../../protocol/labels.ts';
 import { chunkSamples, ChunkWriter, mustCut, type HeadRecord } from './chunk-layout.ts';
 import { OooBuffer } from './ooo-buffer.ts';
-import { ChunkIterator, DEFAULT_CHUNK_LIMITS, XorChunk } from './tsdb/index.ts';
+import { chunkFirstT, DEFAULT_CHUNK_LIMITS, XorChunk } from './tsdb/index.ts';
 
 /** A chunk cut from the head that the next checkpoint writes to LMDB; readable from memory until then. */
 export interface PendingChunk {
@@ -44,9 +44,7 @@ export class MemSeries {
     this.maxT = record.maxT;
     if (record.head !== undefined && chunkSamples(record.head) > 0) {
       this.frozen = record.head;
-      const it = new ChunkIterator(record.head);
-      it.next();
-      this.headMin = it.t;
+      this.headMin = chunkFirstT(record.head);
     }
     if (record.ooo !== undefined) this.ooo = OooBuffer.fromChunk(record.ooo);
   }

@@ -1,10 +1,10 @@
 import type { Database } from 'lmdb';
-import { ColumnBuilder, columnsOf, type SampleColumns } from '../../promql/columns.ts';
+import { ColumnBuilder, columnsOf, samplesOf, type SampleColumns } from '../../promql/columns.ts';
 import type { StoredSample } from '../../promql/value.ts';
 import { chunkKey, clampT, MAX_CHUNK_SPAN_MS, MAX_T, MIN_T, parseChunkKey, parseChunkValue } from './chunk-layout.ts';
 import type { MemSeries } from './mem-series.ts';
 import type { OooBuffer } from './ooo-buffer.ts';
-import { ChunkIterator } from './tsdb/index.ts';
+import { chunkSampleCount, ChunkIterator, decodeRange } from './tsdb/index.ts';
 
 /** A chunk, stored or in memory. */
 export interface ChunkRef {
@@ -64,44 +64,38 @@ function parts(chunks: Database<Buffer, Buffer>, s: MemSeries, lo: number, hi: n
   return out;
 }
 
-/** Where decoded samples go: a column builder for queries, an array of samples for merging. */
-type SampleSink = (t: number, v: number, stale: boolean) => void;
-
-function decodePart(part: Part, lo: number, hi: number, sink: SampleSink): void {
+/** Appends the part's samples with lo <= t <= hi; a chunk is decoded straight into the builder's columns. */
+function decodePart(part: Part, lo: number, hi: number, out: ColumnBuilder): void {
   if (part.buffer !== undefined) {
     const b = part.buffer;
-    for (let i = b.lowerBound(lo); i < b.length && b.t(i) <= hi; i++) sink(b.t(i), b.stale(i) ? NaN : b.v(i), b.stale(i));
+    for (let i = b.lowerBound(lo); i < b.length && b.t(i) <= hi; i++) out.push(b.t(i), b.v(i), b.stale(i));
     return;
   }
-  // Stepping an iterator stops at hi: a short range out of a chunk decodes only what it needs.
-  const it = new ChunkIterator(part.chunk as Uint8Array);
-  if (!it.seek(lo)) return;
-  do {
-    const t = it.t;
-    if (t > hi) return;
-    sink(t, it.v, it.stale);
-  } while (it.next());
+  const chunk = part.chunk as Uint8Array;
+  const room = out.reserve(chunkSampleCount(chunk));
+  // decodeRange stops after the first sample past hi: a short range out of a chunk decodes only what it needs.
+  out.added(decodeRange(chunk, lo, hi, { t: room.ts, v: room.vs, stale: room.stale }, out.length));
 }
 
 /**
  * One series' samples with lo <= t <= hi, ascending, one per timestamp, as columns. In-order chunks never overlap,
- * so without out-of-order data they are decoded one after another straight into the columns; otherwise every part
- * is decoded and merged, the highest priority winning a timestamp: later writes win (STORAGE.md, "Head, late
- * samples and duplicates").
+ * so without out-of-order data they are decoded one after another straight into the columns, which are sized once
+ * from the chunks' sample counts; otherwise every part is decoded and merged, the highest priority winning a
+ * timestamp: later writes win (STORAGE.md, "Head, late samples and duplicates").
  */
 export function readColumns(chunks: Database<Buffer, Buffer>, s: MemSeries, lo: number, hi: number): SampleColumns {
   const found = parts(chunks, s, lo, hi);
   if (found.every((p) => p.priority === -1)) {
     const out = new ColumnBuilder();
-    const push: SampleSink = (t, v, stale) => out.push(t, v, stale);
+    out.reserve(found.reduce((n, p) => n + chunkSampleCount(p.chunk as Uint8Array), 0));
     found.sort((a, b) => a.minT - b.minT);
-    for (const p of found) decodePart(p, lo, hi, push);
+    for (const p of found) decodePart(p, lo, hi, out);
     return out.finish();
   }
   const runs = found.map((p) => {
-    const samples: StoredSample[] = [];
-    decodePart(p, lo, hi, (t, v, stale) => samples.push({ t, v, stale }));
-    return { priority: p.priority, samples };
+    const part = new ColumnBuilder();
+    decodePart(p, lo, hi, part);
+    return { priority: p.priority, samples: samplesOf(part.finish()) };
   });
   return columnsOf(mergeByPriority(runs));
 }

@@ -1,7 +1,8 @@
 /**
- * Big-endian bit streams over a Uint8Array. Bits travel through a 32-bit accumulator so that one call moves up to
- * 32 bits with a few integer operations; 64-bit quantities go as two halves, never as BigInt: a BigInt writer
- * allocates on every operation and measured 6-8 times slower (2 M random 1-64-bit writes, Node 20).
+ * Big-endian bit streams over a Uint8Array. The writer's bits travel through a 32-bit accumulator so that one call
+ * moves up to 32 bits with a few integer operations, and the reader works on 32-bit words (below). 64-bit
+ * quantities go as two halves, never as BigInt: a BigInt writer allocates on every operation and measured 6-8
+ * times slower (2 M random 1-64-bit writes, Node 20).
  */
 
 /** MASK[n] keeps the low n bits of an int32; MASK[32] is all ones. */
@@ -118,110 +119,50 @@ export class BitWriter {
   }
 }
 
-export class BitReader {
-  /** Next byte to load; may run past `end`, where zero bytes are read (see `overrun`). */
-  private pos: number;
-  private readonly start: number;
-  private acc = 0;
-  /** Unread bits in acc, right-aligned. */
-  private avail = 0;
-  /** Halves of the last read64. */
-  hi = 0;
-  lo = 0;
+/**
+ * Reading works on 32-bit big-endian words instead of bytes: any 32 bits of the stream are then two loads and three
+ * shifts away (`peek32`), so a decoder keeps its whole read state in one local integer, the bit position, and reads
+ * a residual code (unary quotient and remainder) with one peek. The decoder checks for an overrun after every
+ * sample, and reads at most 215 bits past the last checked position before the next check (a Large timestamp
+ * residual, a rescale and a Large value residual: 183 bits, then a 32-bit peek), so PAD_WORDS zero words after
+ * the data cover every read; bits past the end read as zeros.
+ */
+const PAD_WORDS = 8;
+let words = new Int32Array(256);
 
-  constructor(
-    private readonly buf: Uint8Array,
-    start: number,
-    private readonly end: number,
-  ) {
-    this.pos = start;
-    this.start = start;
-  }
+/**
+ * The bytes [start, end) of buf as big-endian words followed by at least PAD_WORDS zero words. The array is shared
+ * and reused by the next call: decode from it synchronously, and do not keep it.
+ */
+export function loadWords(buf: Uint8Array, start: number, end: number): Int32Array {
+  const full = (end - start) >>> 2;
+  const need = full + 1 + PAD_WORDS;
+  if (words.length < need) words = new Int32Array(Math.max(need, 2 * words.length));
+  const w = words;
+  let p = start;
+  for (let i = 0; i < full; i++, p += 4) w[i] = (buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
+  let last = 0;
+  for (let shift = 24; p < end; p++, shift -= 8) last |= buf[p]! << shift;
+  w[full] = last;
+  w.fill(0, full + 1, need);
+  return w;
+}
 
-  get bitsRead(): number {
-    return (this.pos - this.start) * 8 - this.avail;
-  }
+/** The 32 bits starting at bit `pos` of the words, as an int32 (the first bit is the sign bit). */
+export function peek32(w: Int32Array, pos: number): number {
+  const i = pos >>> 5;
+  const s = pos & 31;
+  // (x >>> 1) >>> (31 - s) is x >>> (32 - s) without JavaScript's shift-by-32-is-no-shift when s is 0.
+  return (w[i]! << s) | ((w[i + 1]! >>> 1) >>> (31 - s));
+}
 
-  /** Whether more bits were read than the buffer holds: the input was truncated or corrupt. */
-  get overrun(): boolean {
-    return (this.pos - this.end) * 8 > this.avail;
-  }
+/** The `bits` bits (0 ≤ bits ≤ 32) at bit `pos`, unsigned. */
+export function bitsAt(w: Int32Array, pos: number, bits: number): number {
+  return bits === 0 ? 0 : peek32(w, pos) >>> (32 - bits);
+}
 
-  /** Reads `bits` bits (0 ≤ bits ≤ 32) as an unsigned integer. */
-  read(bits: number): number {
-    if (bits <= this.avail) {
-      this.avail -= bits;
-      return ((this.acc >>> this.avail) & MASK[bits]!) >>> 0;
-    }
-    const have = this.avail;
-    const high = this.acc & MASK[have]!;
-    const need = bits - have;
-    this.refill();
-    this.avail = 32 - need;
-    // need is 32 only when have is 0, and then high is 0, so a shift by 32 (a no-op in JS) is harmless.
-    return ((high << need) | (this.acc >>> this.avail)) >>> 0;
-  }
-
-  /** Reads `bits` bits (0 ≤ bits ≤ 64) into `hi` and `lo`. */
-  read64(bits: number): void {
-    if (bits > 32) {
-      this.hi = this.read(bits - 32);
-      this.lo = this.read(32);
-    } else {
-      this.hi = 0;
-      this.lo = this.read(bits);
-    }
-  }
-
-  /** Reads `bits` bits (0 ≤ bits ≤ 53) as a non-negative integer. */
-  readInt(bits: number): number {
-    if (bits > 32) {
-      const hi = this.read(bits - 32);
-      return hi * TWO_32 + this.read(32);
-    }
-    return this.read(bits);
-  }
-
-  readVarBits(): number {
-    const n = this.read(6);
-    return this.readInt(n > 53 ? 53 : n);
-  }
-
-  /** Counts one bits up to `max`; the zero that ends a shorter run is consumed, so a run of `max` has none. */
-  readOnes(max: number): number {
-    let count = 0;
-    for (;;) {
-      if (this.avail === 0) {
-        this.refill();
-        this.avail = 32;
-      }
-      const n = this.avail;
-      // Top-align the unread bits; the padding below them is zero, so ~window has ones there and clz can run past n.
-      const ones = Math.clz32(~(this.acc << (32 - n)));
-      const run = ones < n ? ones : n;
-      if (count + run >= max) {
-        this.avail = n - (max - count);
-        return max;
-      }
-      if (run < n) {
-        this.avail = n - run - 1;
-        return count + run;
-      }
-      count += n;
-      this.avail = 0;
-    }
-  }
-
-  private refill(): void {
-    const b = this.buf;
-    const p = this.pos;
-    if (p + 4 <= this.end) {
-      this.acc = (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
-    } else {
-      let word = 0;
-      for (let i = 0; i < 4; i++) word = (word << 8) | (p + i < this.end ? b[p + i]! : 0);
-      this.acc = word;
-    }
-    this.pos = p + 4;
-  }
+/** The `bits` bits (0 ≤ bits ≤ 53) at bit `pos`, as a non-negative integer. */
+export function uintAt(w: Int32Array, pos: number, bits: number): number {
+  if (bits > 32) return (peek32(w, pos) >>> (64 - bits)) * TWO_32 + (peek32(w, pos + bits - 32) >>> 0);
+  return bits === 0 ? 0 : peek32(w, pos) >>> (32 - bits);
 }

@@ -1,4 +1,4 @@
-import type { BitReader, BitWriter } from './bitstream.ts';
+import type { BitWriter } from './bitstream.ts';
 
 /**
  * Residuals (a timestamp's delta-of-delta, a decimal value's prediction error) in an adaptive Rice code: the
@@ -21,31 +21,59 @@ export const ESC_RAW = 2;
 /** A change of value coding (value stream only): one more bit says rescale (0) or switch to XOR (1). */
 export const ESC_RECODE = 3;
 
-const POW2: number[] = [];
+/** 2^k, looked up: `2 ** k` is a call to pow in optimised code. */
+export const POW2: number[] = [];
 for (let k = 0; k <= 64; k++) POW2.push(2 ** k);
 
 /** The model halves its history every this many residuals, so k tracks the recent past. */
-const WINDOW = 32;
+export const RICE_WINDOW = 32;
 
+/**
+ * The most one residual adds to the model's sum: what a plain code of the current k could carry, so one missed
+ * scrape does not inflate k for the samples after it.
+ */
+export function riceCap(k: number): number {
+  return ESCAPE_RUN * POW2[k]!;
+}
+
+/** Below this sum, sum / count rounds to within 2^-6 of the exact quotient, less than 1 / count: see riceK. */
+const EXACT_SUM = 2 ** 48;
+
+/**
+ * The next k from the previous one: the smallest k with count * 2^k >= sum, which chunks.md defines as
+ * bitLength(ceil(sum / count) - 1) in float64. While sum < 2^48 the rounded quotient has the same ceiling as the
+ * exact one, and bitLength(ceil(r) - 1) <= k exactly when r <= 2^k, so comparing count * 2^k with sum (both exact)
+ * gives the same k; k usually moves by a step at most, so this is a compare or two instead of a division on the
+ * decoder's critical path. Larger sums take the definition as written.
+ */
+export function riceK(k: number, sum: number, count: number): number {
+  if (sum >= EXACT_SUM) return riceKAsWritten(sum, count);
+  let next = k;
+  while (next > 0 && sum <= count * POW2[next - 1]!) next--;
+  while (sum > count * POW2[next]!) next++;
+  return next;
+}
+
+function riceKAsWritten(sum: number, count: number): number {
+  const x = Math.ceil(sum / count) - 1;
+  return x <= 0 ? 0 : x < 4294967296 ? 32 - Math.clz32(x) : 64 - Math.clz32(Math.floor(x / 4294967296));
+}
+
+/** The encoder's model; the decoder (chunk-decode.ts) keeps the same three numbers in locals. */
 export class RiceModel {
   k = 0;
   private sum = 0;
   private count = 1;
 
-  /**
-   * Folds one residual into the mean. Large outliers are capped at what a plain code of the current k could
-   * carry, so one missed scrape does not inflate k for the samples after it.
-   */
+  /** Folds one residual into the mean. */
   update(u: number): void {
-    const cap = ESCAPE_RUN * POW2[this.k]!;
+    const cap = riceCap(this.k);
     this.sum += u < cap ? u : cap;
-    if (++this.count === WINDOW) {
+    if (++this.count === RICE_WINDOW) {
       this.sum = Math.floor(this.sum / 2);
-      this.count = WINDOW / 2;
+      this.count = RICE_WINDOW / 2;
     }
-    // The smallest k with count * 2^k >= sum, computed as bitLength(ceil(sum / count) - 1).
-    const x = Math.ceil(this.sum / this.count) - 1;
-    this.k = x <= 0 ? 0 : x < 4294967296 ? 32 - Math.clz32(x) : 64 - Math.clz32(Math.floor(x / 4294967296));
+    this.k = riceK(this.k, this.sum, this.count);
   }
 }
 
@@ -55,7 +83,10 @@ export function zigzag(r: number): number {
 }
 
 export function unzigzag(u: number): number {
-  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+  // Without a branch: the sign of a residual is a coin toss, so a branch here mispredicts half the time. u & 1 is
+  // u's parity for every integer below 2^53 (ToInt32 keeps the low bits), and every step is exact.
+  const odd = u & 1;
+  return (u + odd) * (0.5 - odd);
 }
 
 /** Writes u and updates the model. */
@@ -75,23 +106,4 @@ export function writeResidual(w: BitWriter, model: RiceModel, u: number): void {
 
 export function writeEscape(w: BitWriter, kind: number): void {
   w.write(((1 << ESCAPE_RUN) - 1) << 2 | kind, ESCAPE_RUN + 2);
-}
-
-/**
- * Reads one residual code. Returns u (≥ 0), with the model updated, or -1 - kind for an escape other than Large,
- * whose payload the caller reads.
- */
-export function readResidual(r: BitReader, model: RiceModel): number {
-  const q = r.readOnes(ESCAPE_RUN);
-  let u: number;
-  if (q < ESCAPE_RUN) {
-    const k = model.k;
-    u = k === 0 ? q : q * POW2[k]! + r.readInt(k);
-  } else {
-    const kind = r.read(2);
-    if (kind !== ESC_LARGE) return -1 - kind;
-    u = r.readVarBits();
-  }
-  model.update(u);
-  return u;
 }

@@ -14,7 +14,7 @@ export const MODE_XOR = 2;
  * The value half of each sample. A chunk starts in decimal mode when its first value is a short decimal, and
  * stays there while values fit; a value that does not fit either refines the scale (one more decimal, fewer
  * binary zeros), is written raw (NaN, ±Inf, -0, which a decimal cannot be), or switches the rest of the chunk
- * to Gorilla XOR. The decoder (value-decoder.ts) makes the same transitions from the same codes.
+ * to Gorilla XOR. The decoder (read-sample.ts, chunk-decode.ts) makes the same transitions from the same codes.
  */
 export class ValueEncoder {
   private current = MODE_START;

@@ -1,4 +1,4 @@
-import type { BitReader, BitWriter } from './bitstream.ts';
+import type { BitWriter } from './bitstream.ts';
 
 /**
  * Gorilla's XOR value coding (Pelkonen et al., VLDB 2015, section 4.1.2), for values that are not short decimals:
@@ -19,8 +19,6 @@ export class XorState {
   /** Current window; 65 leading zeros means none yet, so the first XOR opens one. */
   private lead = 65;
   private trail = 0;
-  /** Set by read when the bits cannot have come from write. */
-  corrupt = false;
 
   /** Starts from a value written raw (the chunk's first XOR value, or the value before a switch to XOR). */
   reset(hi: number, lo: number): void {
@@ -59,49 +57,6 @@ export class XorState {
 
   writeStale(w: BitWriter): void {
     w.write(STALE_CODE, STALE_BITS);
-  }
-
-  /** Reads one XOR code into hi/lo; false for the stale marker, or with `corrupt` set for a code no writer makes. */
-  read(r: BitReader): boolean {
-    const c = r.readOnes(2);
-    if (c === 0) return true;
-    let lead: number;
-    let sig: number;
-    if (c === 1) {
-      lead = this.lead;
-      sig = 64 - lead - this.trail;
-      if (lead > 64) {
-        this.corrupt = true;
-        return false;
-      }
-    } else {
-      lead = r.read(5);
-      sig = r.read(6);
-      if (sig === 0) sig = 64;
-      if (lead + sig > 64) {
-        if (lead !== 31 || sig !== 63) this.corrupt = true;
-        return false;
-      }
-      this.lead = lead;
-      this.trail = 64 - lead - sig;
-    }
-    r.read64(sig);
-    const t = this.trail;
-    let xh: number;
-    let xl: number;
-    if (t === 0) {
-      xh = r.hi;
-      xl = r.lo;
-    } else if (t >= 32) {
-      xh = r.lo << (t - 32);
-      xl = 0;
-    } else {
-      xh = (r.hi << t) | (r.lo >>> (32 - t));
-      xl = r.lo << t;
-    }
-    this.hi = (this.hi ^ xh) >>> 0;
-    this.lo = (this.lo ^ xl) >>> 0;
-    return true;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BitReader, BitWriter, bitLength, trailingZeros } from '../../../aggregator/store/tsdb/bitstream.ts';
+import { BitWriter, bitLength, bitsAt, loadWords, peek32, trailingZeros, uintAt } from '../../../aggregator/store/tsdb/bitstream.ts';
 import { prng } from '../../../bench/node-like-series.ts';
 
 type Op =
@@ -29,7 +29,7 @@ function randomOps(seed: number, count: number): Op[] {
     } else if (pick === 3) {
       ops.push({ kind: 'var', value: Math.floor(r() * 2 ** int(0, 53)) });
     } else {
-      const max = int(1, 70);
+      const max = int(1, 32);
       ops.push({ kind: 'ones', run: int(0, max), max });
     }
   }
@@ -48,21 +48,50 @@ function write(w: BitWriter, op: Op): void {
   }
 }
 
-function read(r: BitReader, op: Op): unknown {
-  if (op.kind === 'bits') return r.read(op.bits);
-  if (op.kind === '64') {
-    r.read64(op.bits);
-    return [r.hi, r.lo];
+/** Reads with the decoder's primitives, keeping the bit position as decodeRange does. */
+class Reader {
+  pos = 0;
+  private readonly w: Int32Array;
+
+  constructor(bytes: Uint8Array, start: number, end: number) {
+    this.w = loadWords(bytes, start, end);
   }
-  if (op.kind === 'int') return r.readInt(op.bits);
-  if (op.kind === 'var') return r.readVarBits();
-  return r.readOnes(op.max);
+
+  bits(n: number): number {
+    const v = bitsAt(this.w, this.pos, n);
+    this.pos += n;
+    return v;
+  }
+
+  int(n: number): number {
+    const v = uintAt(this.w, this.pos, n);
+    this.pos += n;
+    return v;
+  }
+
+  /** A run of ones, capped at max (at most 32), and the zero that ends a shorter one: how residual codes start. */
+  ones(max: number): number {
+    const run = Math.min(Math.clz32(~peek32(this.w, this.pos)), max);
+    this.pos += run < max ? run + 1 : run;
+    return run;
+  }
+}
+
+function read(r: Reader, op: Op): unknown {
+  if (op.kind === 'bits') return r.bits(op.bits);
+  if (op.kind === '64') {
+    const hi = op.bits > 32 ? r.bits(op.bits - 32) : 0;
+    return [hi, r.bits(Math.min(op.bits, 32))];
+  }
+  if (op.kind === 'int') return r.int(op.bits);
+  if (op.kind === 'var') return r.int(r.bits(6));
+  return r.ones(op.max);
 }
 
 const expected = (op: Op): unknown =>
   op.kind === '64' ? [op.hi, op.lo] : op.kind === 'ones' ? op.run : op.value;
 
-describe('BitWriter and BitReader', () => {
+describe('BitWriter and the word reader', () => {
   it('read back every random sequence of writes, at every alignment', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const ops = randomOps(seed, 200);
@@ -70,13 +99,12 @@ describe('BitWriter and BitReader', () => {
       for (const op of ops) write(w, op);
       const bytes = new Uint8Array(w.byteLength + 2);
       w.copyTo(bytes, 2);
-      const r = new BitReader(bytes, 2, 2 + w.byteLength);
+      const r = new Reader(bytes, 2, 2 + w.byteLength);
       for (const [i, op] of ops.entries()) {
         const got = read(r, op);
         if (JSON.stringify(got) !== JSON.stringify(expected(op))) expect.fail(`seed ${seed} op ${i} ${JSON.stringify(op)}: got ${JSON.stringify(got)}`);
       }
-      expect(r.bitsRead).toBe(w.bitLength);
-      expect(r.overrun).toBe(false);
+      expect(r.pos).toBe(w.bitLength);
     }
   });
 
@@ -89,21 +117,27 @@ describe('BitWriter and BitReader', () => {
     expect(out[0]).toBe(0b1010_0000);
   });
 
-  it('reports an overrun only once reads pass the end', () => {
-    const r = new BitReader(Uint8Array.of(0xff, 0x00), 0, 2);
-    r.read(16);
-    expect(r.overrun).toBe(false);
-    r.read(1);
-    expect(r.overrun).toBe(true);
+  it('reads zeros past the end, for the decoder to notice the overrun itself, however large the input', () => {
+    for (const size of [1, 5, 4000, 70_000]) {
+      const bytes = new Uint8Array(size + 3).fill(0xff);
+      const w = loadWords(bytes, 3, size + 3);
+      expect(bitsAt(w, 0, 8)).toBe(0xff);
+      expect(bitsAt(w, size * 8 - 1, 2)).toBe(0b10);
+      expect(peek32(w, size * 8)).toBe(0);
+      expect(uintAt(w, size * 8 + 200, 53)).toBe(0);
+    }
   });
 
   it('counts ones across word boundaries and stops at max without a zero', () => {
-    const bytes = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0x7f);
-    // 40 ones, then the zero that opens 0x7f.
-    expect(new BitReader(bytes, 0, 6).readOnes(64)).toBe(40);
-    const capped = new BitReader(bytes, 0, 6);
-    expect(capped.readOnes(16)).toBe(16);
-    expect(capped.bitsRead).toBe(16);
+    const bytes = Uint8Array.of(0x0f, 0xff, 0xff, 0xff, 0xe0);
+    const r = new Reader(bytes, 0, 5);
+    r.bits(4);
+    // 31 ones from bit 4, across the first word boundary, then the zero that ends them.
+    expect(r.ones(32)).toBe(31);
+    expect(r.pos).toBe(36);
+    const capped = new Reader(bytes, 1, 5);
+    expect(capped.ones(16)).toBe(16);
+    expect(capped.pos).toBe(16);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecimalState, fitMantissa, MANTISSA_LIMIT, quantum, scaleFor } from '../../../aggregator/store/tsdb/decimal-scale.ts';
+import { DecimalState, fitMantissa, MANTISSA_LIMIT, quantum, roundHalfUp, scaleFor } from '../../../aggregator/store/tsdb/decimal-scale.ts';
 import { prng } from '../../../bench/node-like-series.ts';
 
 describe('fitMantissa', () => {
@@ -71,5 +71,20 @@ describe('DecimalState', () => {
     expect([s.e, s.q, s.m1]).toEqual([0, 1, 2 ** 40]);
     expect(s.rescale(2, 0)).toBe(true);
     expect([s.e, s.q, s.m1]).toEqual([2, 100, 2 ** 40 * 100]);
+  });
+});
+
+describe('roundHalfUp', () => {
+  it('is Math.round, ties towards +Infinity, including just below a half and past 2^52', () => {
+    const edges = [0.49999999999999994, -0.49999999999999994, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 2 ** 52, 2 ** 52 + 1];
+    edges.push(-(2 ** 52) - 1, 2 ** 53, 4503599627370495.5, -4503599627370495.5, 1e-300, -1e-300, 2 ** 51 - 0.5);
+    const r = prng(5);
+    for (let i = 0; i < 200_000; i++) {
+      const whole = Math.floor((r() - 0.5) * 2 ** Math.floor(r() * 53));
+      // A half, or a fraction a few ulps away from one, or anything.
+      edges.push(whole + 0.5, whole + 0.5 - 2 ** -Math.floor(r() * 60), (r() - 0.5) * 2 ** (Math.floor(r() * 70) - 10));
+    }
+    // == rather than Object.is: the sign of a zero result may differ, and the predictor never sees it (see the source).
+    for (const x of edges) if (!(roundHalfUp(x) === Math.round(x))) expect.fail(`roundHalfUp(${x}) = ${roundHalfUp(x)}, Math.round gives ${Math.round(x)}`);
   });
 });

@@ -87,6 +87,30 @@ describe('openTsdbStore: late samples, rewrites and staleness', () => {
     expect(dump(s, 'temp')[0]?.samples).toHaveLength(301);
   });
 
+  it('selects any range across stored and head chunks, with a stale column only where a marker falls in it', async () => {
+    const s = await f.open();
+    const samples: CollectedSample[] = run(temp(), 1000, T, S, (i) => Math.round(i * 1.7 * 100) / 100);
+    samples[500] = { labels: temp(), t: T + 500 * S, v: 0, stale: true };
+    await f.send(samples);
+    await s.maintain();
+    const r = prng(8);
+    for (let k = 0; k < 60; k++) {
+      const a = T + Math.floor(r() * 1100 - 50) * S + (k % 2) * 7;
+      const b = a + Math.floor(r() * 700) * S;
+      const [got] = [...s.select(sel('temp'), a, b)];
+      const want = samples.filter((x) => x.t > a && x.t <= b); // select takes (mint, maxt]
+      if (want.length === 0) {
+        expect(got).toBeUndefined();
+        continue;
+      }
+      expect(got?.ts).toEqual(Float64Array.from(want, (x) => x.t));
+      expect(got?.vs).toEqual(Float64Array.from(want, (x) => (x.stale ? NaN : x.v)));
+      const marked = want.some((x) => x.stale);
+      expect(got?.stale === undefined).toBe(!marked);
+      if (marked) expect(got?.stale).toEqual(Uint8Array.from(want, (x) => (x.stale ? 1 : 0)));
+    }
+  });
+
   it('rebuilds exactly the live head from the last checkpoint and the write-ahead log', async () => {
     const s = await f.open({ checkpointWalBytes: Number.MAX_SAFE_INTEGER });
     const rnd = prng(3);
