@@ -74,7 +74,13 @@ if (only.has('query')) {
       '|---|---|---|---|',
       ...rows,
       '',
-      `Peak RSS: Outpost aggregator ${r.outpostPeakRssMB.toFixed(0)} MB, Prometheus ${r.prometheusPeakRssMB.toFixed(0)} MB. Target: ratio ≤ 1.0 for each query.`,
+      `Peak RSS (VmHWM, which counts the data files' pages mapped in while reading, on both sides): Outpost aggregator ${r.outpostPeakRssMB.toFixed(0)} MB, Prometheus ${r.prometheusPeakRssMB.toFixed(0)} MB. Target: ratio ≤ 1.0 for each query.`,
+      '',
+      'How Outpost gets there: storage decodes each selected series into two typed arrays (times, values) without',
+      'an object per sample; a range query computes a range function of a selector (`rate(x[5m])`) for all steps at',
+      'once, series by series, with two cursors sliding over the arrays, and folds `sum`/`avg`/`count`/… straight',
+      'over that table (promql/eval/step-table.ts). Counter resets are prefix-counted per series, so a window without',
+      'one costs the same whatever its length.',
     ].join('\n'));
     const st = r.storage;
     const perSample = (bytes: number) => (bytes / r.samples).toFixed(2);
