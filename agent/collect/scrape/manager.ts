@@ -86,6 +86,9 @@ export function createScrapeManager(deps: ScrapeManagerDeps): ScrapeManager {
       const cadence = cfg.cron ? { kind: 'cron' as const, expression: cfg.cron } : { kind: 'interval' as const, intervalMs: target.intervalMs, offsetMs: stableOffset(key, target.intervalMs) };
       const timer = schedule(cadence, async (at) => {
         const outcome = await loop.scrape(at);
+        // A scrape still under way when its target went away (or the agent stopped) is dropped: its series have
+        // their staleness markers already.
+        if (running.get(key)?.loop !== loop) return;
         deps.sink(outcome.samples, outcome.metadata);
         // One line when a target starts failing or recovers, not one per scrape.
         if (outcome.error !== lastError) {

@@ -69,9 +69,30 @@ describe('scrape manager with a real HTTP exporter', () => {
 
   it('reports a failing target with up = 0 and one log line until it recovers', async () => {
     manager.apply(configs('scrape_configs:\n  - job_name: dead\n    scrape_interval: 100ms\n    scrape_timeout: 50ms\n    static_configs: [{targets: ["127.0.0.1:1"]}]\n'));
-    await eventually(async () => (found('up').length >= 3 ? true : undefined), 5_000, 'three scrapes');
-    expect(found('up').every((s) => s.v === 0)).toBe(true);
+    await eventually(async () => (found('up', '127.0.0.1:1').length >= 3 ? true : undefined), 5_000, 'three scrapes');
+    expect(found('up', '127.0.0.1:1').every((s) => s.v === 0)).toBe(true);
     expect(lines.filter((l) => l.includes('scrape of http://127.0.0.1:1/metrics failed'))).toHaveLength(1);
+  });
+
+  it('drops a scrape still under way when the manager stops', async () => {
+    let requests = 0;
+    const slow = createServer((_req, res) => {
+      requests++;
+      setTimeout(() => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('slow_metric 1\n'), 300);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const slowPort = (slow.address() as AddressInfo).port;
+    try {
+      manager.apply(configs(`scrape_configs:\n  - job_name: slow\n    scrape_interval: 1s\n    static_configs: [{targets: ["127.0.0.1:${slowPort}"]}]\n`));
+      await eventually(async () => (requests > 0 ? true : undefined), 5_000, 'a scrape under way');
+      manager.stop();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(found('slow_metric')).toEqual([]);
+      expect(found('up', `127.0.0.1:${slowPort}`)).toEqual([]);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
   });
 
   it('fails a scrape whose exposition is malformed and ingests none of it', async () => {
