@@ -14,11 +14,16 @@ export interface AgentState {
   readonly duplicates: number;
 }
 
+/**
+ * `arrival` numbers the messages in the order ingest received them. Storing a batch takes a while: a batch that
+ * arrived before the agent said "offline" (its last ones, as it shut down) must not mark it online again when its
+ * store completes after that status.
+ */
 export interface AgentRegistry {
-  batchStored(agent: string, seq: number, samples: number, now: number): void;
+  batchStored(agent: string, seq: number, samples: number, now: number, arrival: number): void;
   batchRejected(agent: string, now: number): void;
   batchDuplicate(agent: string, now: number): void;
-  statusChanged(agent: string, online: boolean, now: number): void;
+  statusChanged(agent: string, online: boolean, now: number, arrival: number): void;
   list(): AgentState[];
   close(): Promise<void>;
 }
@@ -30,6 +35,8 @@ export interface AgentRegistry {
 export async function openAgentRegistry(path: string): Promise<AgentRegistry> {
   const db: RootDatabase<AgentState, string> = open({ path });
   const agents = new Map<string, AgentState>();
+  /** Per agent, the arrival number of its latest status message. */
+  const statusArrival = new Map<string, number>();
   // After a restart nobody is known to be online until they reconnect and say so.
   // Entries written before `duplicates` existed count from 0.
   for (const { key, value } of db.getRange()) agents.set(key, { ...value, duplicates: value.duplicates ?? 0, online: false });
@@ -51,10 +58,10 @@ export async function openAgentRegistry(path: string): Promise<AgentRegistry> {
   };
 
   return {
-    batchStored(agent, seq, samples, now) {
+    batchStored(agent, seq, samples, now, arrival) {
       update(agent, (s) => ({
         ...s,
-        online: true,
+        online: arrival > (statusArrival.get(agent) ?? 0) ? true : s.online,
         lastSeen: now,
         lastSeq: Math.max(seq, s.lastSeq ?? seq),
         batches: s.batches + 1,
@@ -67,7 +74,8 @@ export async function openAgentRegistry(path: string): Promise<AgentRegistry> {
     batchDuplicate(agent, now) {
       update(agent, (s) => ({ ...s, lastSeen: now, duplicates: s.duplicates + 1 }));
     },
-    statusChanged(agent, online, now) {
+    statusChanged(agent, online, now, arrival) {
+      statusArrival.set(agent, arrival);
       update(agent, (s) => ({ ...s, online, lastSeen: now }));
     },
     list() {

@@ -76,7 +76,10 @@ export function createIngest({ storage, registry, metadata, log, now, onStored, 
     }
   }
 
-  async function handleBatch(agent: string, seq: number, payload: Uint8Array): Promise<Ack> {
+  /** Numbers messages as they arrive (see AgentRegistry). */
+  let arrivals = 0;
+
+  async function handleBatch(agent: string, seq: number, payload: Uint8Array, arrival: number): Promise<Ack> {
     try {
       const batch = decodeBatch(payload);
       if (batch.agent !== agent) {
@@ -94,7 +97,7 @@ export function createIngest({ storage, registry, metadata, log, now, onStored, 
       counters.batchesStored++;
       counters.samplesStored += outcome.samples;
       onStored?.(batch.series, batch.samples);
-      registry.batchStored(agent, seq, outcome.samples, now());
+      registry.batchStored(agent, seq, outcome.samples, now(), arrival);
       return { seq, status: 'stored' };
     } catch (err) {
       if (err instanceof ProtocolError) {
@@ -118,14 +121,15 @@ export function createIngest({ storage, registry, metadata, log, now, onStored, 
     counters,
     async handle(topic, payload) {
       const parsed = parseTopic(topic);
+      const arrival = ++arrivals;
       if (parsed?.kind === 'metrics' && parsed.seq !== undefined) {
-        const ack = await handleBatch(parsed.agent, parsed.seq, payload);
+        const ack = await handleBatch(parsed.agent, parsed.seq, payload, arrival);
         return { topic: topicFor(parsed.agent, 'ack'), payload: encodeAck(ack) };
       }
       if (parsed?.kind === 'status') {
         try {
           const status = decodeStatus(payload);
-          registry.statusChanged(parsed.agent, status.state === 'online', now());
+          registry.statusChanged(parsed.agent, status.state === 'online', now(), arrival);
           log.info(`agent ${parsed.agent} is ${status.state}`);
         } catch (err) {
           counters.messagesIgnored++;

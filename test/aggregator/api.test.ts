@@ -155,8 +155,8 @@ describe('health, readiness and agents', () => {
   });
 
   it('lists agents from the registry', async () => {
-    registry.batchStored('b2', 5, 10, T);
-    registry.statusChanged('a1', true, T + 1);
+    registry.batchStored('b2', 5, 10, T, 1);
+    registry.statusChanged('a1', true, T + 1, 2);
     expect(JSON.parse((await get('/api/agents')).text)).toEqual({
       status: 'success',
       data: [

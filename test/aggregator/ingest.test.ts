@@ -67,6 +67,29 @@ describe('createIngest', () => {
     ]);
   });
 
+  it("keeps an agent offline when a batch that arrived before its last 'offline' is stored after it", async () => {
+    // A storage whose append completes only when the test says: the agent's last batch is still being stored
+    // when its shutdown status arrives.
+    let release: () => void = () => {};
+    let held = 0;
+    const slow: Storage = {
+      ...storage,
+      appendBatch: async (b) => {
+        if (held++ === 0) await new Promise<void>((r) => (release = r));
+        return storage.appendBatch(b);
+      },
+    };
+    const ingest = ingestWith(slow);
+    const lastBatch = ingest.handle(metricsTopic('a1', 7), batch('a1', 7));
+    await ingest.handle(topicFor('a1', 'status'), encodeStatus({ state: 'offline', t: NOW }));
+    release();
+    await lastBatch;
+    expect(registry.list()[0]).toMatchObject({ agent: 'a1', online: false, lastSeq: 7, batches: 1 });
+    // A batch arriving after it is from an agent that is back.
+    await send(ingest, metricsTopic('a1', 8), batch('a1', 8));
+    expect(registry.list()[0]).toMatchObject({ online: true, lastSeq: 8 });
+  });
+
   it('acks a resend as duplicate without counting it as stored', async () => {
     const ingest = ingestWith();
     await send(ingest, metricsTopic('a1', 4), batch('a1', 4));
