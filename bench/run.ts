@@ -51,7 +51,7 @@ if (only.has('footprint')) {
     `Ratios (Outpost / pair): RSS ${(r.outpost.rssMeanMB / r.pair.rssMeanMB).toFixed(2)}, CPU ${(r.outpost.cpuSecondsPerMinute / r.pair.cpuSecondsPerMinute).toFixed(2)}.`,
     `Targets from issue 3: ≤ 40 MB RSS and ≤ 0.5% of one core. The floor row shows how much of the agent's RSS`,
     'Node.js itself takes before Outpost runs any code; the rest includes tsx compiling the TypeScript sources in',
-    'the process at start-up (a precompiled build is the next step for the agent tarball).',
+    'the process at start-up; the precompiled agent tarball needs less ("Agent tarball" below).',
   ].join('\n'));
 }
 
