@@ -65,7 +65,7 @@ function run(series: readonly SyntheticSeries[], limits: Limits): Result {
     for (const s of series) r.decimalChunks += encodeSeries(s, limits, chunks);
   });
 
-  const cols = { t: new Float64Array(limits.maxSamples), v: new Float64Array(limits.maxSamples), stale: new Uint8Array(limits.maxSamples) };
+  const cols = { ts: new Float64Array(limits.maxSamples), vs: new Float64Array(limits.maxSamples), stale: new Uint8Array(limits.maxSamples) };
   let decoded = 0;
   r.decodeSeconds = fastest(() => {
     decoded = 0;

@@ -62,11 +62,6 @@ export class ColumnBuilder {
     }
   }
 
-  /** The newest timestamp pushed, or -Infinity. */
-  lastT(): number {
-    return this.length > 0 ? (this.ts[this.length - 1] as number) : -Infinity;
-  }
-
   /** The columns; the builder is done with them. Exactly filled ones are handed out without a copy. */
   finish(): SampleColumns {
     const n = this.length;

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { instantQuery, rangeQuery, type EngineOptions, type QueryResult } from '../../promql/engine.ts';
 import { QueryError } from '../../promql/errors.ts';
 import type { Queryable } from '../../promql/queryable.ts';
-import { pointsOf, type Value } from '../../promql/value.ts';
+import type { Value } from '../../promql/value.ts';
 import { formatScalar, formatTime, formatValue } from './format.ts';
 import { parseDuration, parseTime, parseTimeParam, readParams, type Params } from './params.ts';
 import { ApiError, failure, success } from './respond.ts';
@@ -48,7 +48,11 @@ function result(value: Value) {
     case 'vector':
       return value.vector.map((s) => ({ metric: s.metric, value: [formatTime(s.point.t), formatValue(s.point.v)] }));
     case 'matrix':
-      return value.matrix.map((s) => ({ metric: s.metric, values: pointsOf(s).map((p) => [formatTime(p.t), formatValue(p.v)]) }));
+      return value.matrix.map(({ metric, ts, vs, from, to }) => {
+        const values: [number, string][] = [];
+        for (let i = from; i < to; i++) values.push([formatTime(ts[i] as number), formatValue(vs[i] as number)]);
+        return { metric, values };
+      });
   }
 }
 

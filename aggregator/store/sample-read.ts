@@ -74,7 +74,7 @@ function decodePart(part: Part, lo: number, hi: number, out: ColumnBuilder): voi
   const chunk = part.chunk as Uint8Array;
   const room = out.reserve(chunkSampleCount(chunk));
   // decodeRange stops after the first sample past hi: a short range out of a chunk decodes only what it needs.
-  out.added(decodeRange(chunk, lo, hi, { t: room.ts, v: room.vs, stale: room.stale }, out.length));
+  out.added(decodeRange(chunk, lo, hi, room, out.length));
 }
 
 /**

@@ -4,6 +4,7 @@ import { isValidLabelName, isValidMetricName, METRIC_NAME, type Labels } from '.
 import { parseDurationMs } from '../duration.ts';
 import { parseExpr } from '../parse.ts';
 import { exprString } from '../print.ts';
+import type { AlertingRuleSpec } from './alerting.ts';
 import { templateProblem } from './template/expand.ts';
 
 /**
@@ -29,15 +30,7 @@ export interface RuleGroupSpec {
 
 export type RuleSpec =
   | { readonly kind: 'recording'; readonly name: string; readonly query: string; readonly labels: Labels }
-  | {
-      readonly kind: 'alerting';
-      readonly name: string;
-      readonly query: string;
-      readonly forMs: number;
-      readonly keepFiringForMs: number;
-      readonly labels: Labels;
-      readonly annotations: Labels;
-    };
+  | ({ readonly kind: 'alerting' } & AlertingRuleSpec);
 
 /** Every problem found in rule files, each as `file: where: problem`; the message lists them, one a line. */
 export class RuleFileError extends Error {

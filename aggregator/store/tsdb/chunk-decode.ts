@@ -18,10 +18,13 @@ const { ESCAPE_RUN, POW2, RICE_WINDOW, riceCap, riceK, unzigzag } = rice;
 const { roundHalfUp } = scale;
 const { readSample } = sample;
 
-/** Columns that the decoder fills; `stale` holds 1 for a stale marker, whose value slot is NaN. */
-export interface SampleColumns {
-  readonly t: Float64Array;
-  readonly v: Float64Array;
+/**
+ * Columns that the decoder fills; `stale` holds 1 for a stale marker, whose value slot is NaN. The same shape as
+ * promql/columns.ts' ColumnSpace, so the store decodes straight into the engine's columns.
+ */
+export interface ChunkColumns {
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
   readonly stale: Uint8Array;
 }
 
@@ -45,7 +48,7 @@ export function chunkFirstT(bytes: Uint8Array): number {
 }
 
 /** Decodes a whole chunk into columns (sized at least to its sample count) and returns the sample count. */
-export function decodeChunk(bytes: Uint8Array, out: SampleColumns, at = 0): number {
+export function decodeChunk(bytes: Uint8Array, out: ChunkColumns, at = 0): number {
   return decodeRange(bytes, -Infinity, Infinity, out, at);
 }
 
@@ -56,8 +59,8 @@ export function decodeChunk(bytes: Uint8Array, out: SampleColumns, at = 0): numb
  * produced, among the samples it decoded; the length check needs the last sample. chunks.md is the format; the
  * encoder's counterparts are residual.ts, decimal-scale.ts (DecimalState) and xor-values.ts.
  */
-export function decodeRange(bytes: Uint8Array, lo: number, hi: number, out: SampleColumns, at: number): number {
-  return decodeColumns(bytes, lo, hi, out.t, out.v, out.stale, at);
+export function decodeRange(bytes: Uint8Array, lo: number, hi: number, out: ChunkColumns, at: number): number {
+  return decodeColumns(bytes, lo, hi, out.ts, out.vs, out.stale, at);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { chunkSampleCount, decodeRange, type SampleColumns } from './chunk-decode.ts';
+import { chunkSampleCount, decodeRange, type ChunkColumns } from './chunk-decode.ts';
 
 /**
  * Walks a chunk's samples in order: call next(), then read t, v and stale. The first next() decodes the whole chunk
@@ -9,7 +9,7 @@ import { chunkSampleCount, decodeRange, type SampleColumns } from './chunk-decod
 export class ChunkIterator {
   /** Number of samples in the chunk. */
   readonly length: number;
-  private cols: SampleColumns | undefined;
+  private cols: ChunkColumns | undefined;
   private index = 0;
 
   constructor(private readonly bytes: Uint8Array) {
@@ -18,12 +18,12 @@ export class ChunkIterator {
 
   /** Timestamp of the current sample (valid after next() returned true). */
   get t(): number {
-    return this.cols === undefined ? NaN : this.cols.t[this.index - 1]!;
+    return this.cols === undefined ? NaN : this.cols.ts[this.index - 1]!;
   }
 
   /** The current value; NaN for a stale marker. */
   get v(): number {
-    return this.cols === undefined ? NaN : this.cols.v[this.index - 1]!;
+    return this.cols === undefined ? NaN : this.cols.vs[this.index - 1]!;
   }
 
   get stale(): boolean {
@@ -39,7 +39,7 @@ export class ChunkIterator {
     if (this.index === this.length) return false;
     if (this.cols === undefined) {
       const n = this.length;
-      const cols = { t: new Float64Array(n), v: new Float64Array(n), stale: new Uint8Array(n) };
+      const cols = { ts: new Float64Array(n), vs: new Float64Array(n), stale: new Uint8Array(n) };
       decodeRange(this.bytes, -Infinity, Infinity, cols, 0);
       this.cols = cols;
     }

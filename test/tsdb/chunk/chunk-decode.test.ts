@@ -6,7 +6,7 @@ import {
   decodeChunk,
   decodeRange,
   XorChunk,
-  type SampleColumns,
+  type ChunkColumns,
 } from '../../../aggregator/store/tsdb/index.ts';
 import { BitWriter } from '../../../aggregator/store/tsdb/bitstream.ts';
 import { prng } from '../../../bench/node-like-series.ts';
@@ -14,8 +14,8 @@ import golden from './golden-chunks.json' with { type: 'json' };
 import { goldenSeries, type GoldenSeries } from './golden-series.ts';
 import { SeriesGenerator } from './random-series.ts';
 
-function columns(n: number): SampleColumns {
-  return { t: new Float64Array(n), v: new Float64Array(n), stale: new Uint8Array(n) };
+function columns(n: number): ChunkColumns {
+  return { ts: new Float64Array(n), vs: new Float64Array(n), stale: new Uint8Array(n) };
 }
 
 const bitsOf = (v: number) => {
@@ -24,9 +24,9 @@ const bitsOf = (v: number) => {
 };
 
 /** The samples in out[from, from + n) as comparable rows; a value is its bits, so NaN payloads count. */
-function rows(out: SampleColumns, from: number, n: number): unknown[] {
+function rows(out: ChunkColumns, from: number, n: number): unknown[] {
   const got: unknown[] = [];
-  for (let i = from; i < from + n; i++) got.push([out.t[i], out.stale[i], out.stale[i] === 1 ? 'stale' : bitsOf(out.v[i]!)]);
+  for (let i = from; i < from + n; i++) got.push([out.ts[i], out.stale[i], out.stale[i] === 1 ? 'stale' : bitsOf(out.vs[i]!)]);
   return got;
 }
 
@@ -72,7 +72,7 @@ describe('chunks written before the decoder was rewritten', () => {
         expect(n, `${s.name} [${lo}, ${hi}]`).toBe(want.length);
         expect(rows(out, at, n)).toEqual(want);
         // Nothing is written past what it returns (the slots stay as allocated).
-        expect(Array.from(out.t.subarray(at + n)).every((t) => t === 0)).toBe(true);
+        expect(Array.from(out.ts.subarray(at + n)).every((t) => t === 0)).toBe(true);
       }
     }
   });
@@ -93,8 +93,8 @@ describe('decodeRange', () => {
       const [lo, hi] = k % 10 === 0 ? [s.t[s.t.length - 1]! + 1, Infinity] : [pick(), pick()];
       const out = columns(s.t.length);
       const n = decodeRange(bytes, lo, hi, out, 0);
-      const first = full.t.findIndex((t) => t >= lo);
-      const want = first < 0 ? 0 : full.t.subarray(first).filter((t) => t <= hi).length;
+      const first = full.ts.findIndex((t) => t >= lo);
+      const want = first < 0 ? 0 : full.ts.subarray(first).filter((t) => t <= hi).length;
       expect(n, s.shape).toBe(want);
       expect(rows(out, 0, n)).toEqual(rows(full, Math.max(first, 0), n));
     }

@@ -6,7 +6,7 @@ import {
   decodeChunk,
   TIMESTAMP_LIMIT,
   XorChunk,
-  type SampleColumns,
+  type ChunkColumns,
 } from '../../../aggregator/store/tsdb/index.ts';
 import { fromBits, SeriesGenerator, type RandomSeries } from './random-series.ts';
 
@@ -16,21 +16,21 @@ function encode(s: RandomSeries): XorChunk {
   return c;
 }
 
-function columns(n: number): SampleColumns {
-  return { t: new Float64Array(n), v: new Float64Array(n), stale: new Uint8Array(n) };
+function columns(n: number): ChunkColumns {
+  return { ts: new Float64Array(n), vs: new Float64Array(n), stale: new Uint8Array(n) };
 }
 
 const bits = (a: Float64Array) => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
 
 /** The first sample where decoded columns differ from the input, or undefined; stale values must read NaN. */
-function firstMismatch(s: RandomSeries, out: SampleColumns): string | undefined {
+function firstMismatch(s: RandomSeries, out: ChunkColumns): string | undefined {
   const want = bits(s.v);
-  const got = bits(out.v);
+  const got = bits(out.vs);
   for (let i = 0; i < s.t.length; i++) {
     const stale = s.stale[i] === 1;
-    const sameValue = stale ? Number.isNaN(out.v[i]) : want[2 * i] === got[2 * i] && want[2 * i + 1] === got[2 * i + 1];
-    if (out.t[i] !== s.t[i] || out.stale[i] !== s.stale[i] || !sameValue) {
-      return `${s.shape} sample ${i}: want (${s.t[i]}, ${s.v[i]}, ${stale}), got (${out.t[i]}, ${out.v[i]}, ${out.stale[i]})`;
+    const sameValue = stale ? Number.isNaN(out.vs[i]) : want[2 * i] === got[2 * i] && want[2 * i + 1] === got[2 * i + 1];
+    if (out.ts[i] !== s.t[i] || out.stale[i] !== s.stale[i] || !sameValue) {
+      return `${s.shape} sample ${i}: want (${s.t[i]}, ${s.v[i]}, ${stale}), got (${out.ts[i]}, ${out.vs[i]}, ${out.stale[i]})`;
     }
   }
   return undefined;
@@ -65,7 +65,7 @@ describe('XorChunk round trips', () => {
       if (k % 10 === 0) {
         const it = new ChunkIterator(bytes);
         for (let i = 0; it.next(); i++) {
-          const same = it.t === out.t[i] && it.stale === (out.stale[i] === 1) && (Object.is(it.v, out.v[i]) || (Number.isNaN(it.v) && Number.isNaN(out.v[i])));
+          const same = it.t === out.ts[i] && it.stale === (out.stale[i] === 1) && (Object.is(it.v, out.vs[i]) || (Number.isNaN(it.v) && Number.isNaN(out.vs[i])));
           if (!same) expect.fail(`${s.shape} sample ${i}: iterator (${it.t}, ${it.v}, ${it.stale}) differs from the columns`);
         }
         expect(it.position).toBe(s.t.length);
@@ -184,7 +184,7 @@ describe('XorChunk edges', () => {
     expect(refusal(c, CHUNK_MAX_SAMPLES)).toBe('chunk_full');
     const out = columns(CHUNK_MAX_SAMPLES);
     expect(decodeChunk(c.bytes(), out)).toBe(CHUNK_MAX_SAMPLES);
-    expect(out.v[CHUNK_MAX_SAMPLES - 1]).toBe((CHUNK_MAX_SAMPLES - 1) % 7);
+    expect(out.vs[CHUNK_MAX_SAMPLES - 1]).toBe((CHUNK_MAX_SAMPLES - 1) % 7);
   });
 
   it('can be read while it grows', () => {
@@ -193,7 +193,7 @@ describe('XorChunk edges', () => {
       c.append(i * 15_000, i * 0.5);
       const out = columns(i + 1);
       expect(decodeChunk(c.bytes(), out)).toBe(i + 1);
-      expect(out.v[i]).toBe(i * 0.5);
+      expect(out.vs[i]).toBe(i * 0.5);
     }
   });
 });
